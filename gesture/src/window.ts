@@ -20,6 +20,7 @@ export function resample(samples: ArrayLike<number>, length: number): Window {
   const n = samples.length / 3;
   if (!Number.isInteger(n) || n < 1) throw new WindowError('samples must be whole x,y,z triples');
   if (!Number.isInteger(length) || length < 1) throw new WindowError('window length must be a positive integer');
+  if (n === length) return Float32Array.from(samples);
   const out = new Float32Array(length * 3);
   if (n === 1 || length === 1) {
     for (let i = 0; i < length; i++) out.set([samples[0], samples[1], samples[2]], i * 3);

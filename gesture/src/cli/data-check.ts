@@ -40,7 +40,9 @@ function main(): number {
     console.error(`--min-rows must be an integer >= 2, got ${values['min-rows']}`);
     return 2;
   }
+  const started = performance.now();
   const read = readDatasets(positionals[0], { minRows });
+  const seconds = (performance.now() - started) / 1000;
   const { classes, people, datasets } = summarise(read);
   if (values.json) {
     const rejected = read.rejected.map(({ path, reason }) => ({ path, reason }));
@@ -51,7 +53,7 @@ function main(): number {
       console.log(`${name}: ${d.recordings} recordings (${counts}); people: ${d.people.join(', ')}`);
     }
     const counts = Object.entries(classes).map(([label, n]) => `${label}: ${n}`).join(', ');
-    console.log(`\ntotal: ${read.recordings.length} recordings (${counts}), ${people} people, ${read.rejected.length} rejected`);
+    console.log(`\ntotal: ${read.recordings.length} recordings (${counts}), ${people} people, ${read.rejected.length} rejected (read in ${seconds.toFixed(2)} s)`);
     for (const r of read.rejected) console.log(`rejected ${r.path}: ${r.reason}`);
   }
   return read.recordings.length > 0 ? 0 : 1;
