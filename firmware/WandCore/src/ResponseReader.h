@@ -1,0 +1,35 @@
+// Reads the cloud's answer, {"gesture": "<label>", "confidence": <0-100>} (REFERENCE 1.2), from a
+// body that may be anything a network can deliver: truncated, malformed, hostile. Other keys are
+// allowed and skipped. A strict, bounded JSON scanner rather than a JSON library: the body is
+// read in place, nothing is allocated, and the same code is tested on the host.
+#pragma once
+
+#include <stddef.h>
+
+namespace wand {
+
+enum class ResponseError {
+  None,
+  Empty,
+  Malformed,           // not one JSON object (syntax error, truncated body, trailing bytes, too deep)
+  DuplicateKey,        // "gesture" or "confidence" twice: ambiguous
+  MissingGesture,
+  MissingConfidence,
+  GestureNotString,
+  ConfidenceNotNumber,
+  UnknownLabel,        // not one of the edge model's labels (compared case-insensitively)
+  ConfidenceOutOfRange // not within 0..100 percent
+};
+
+/** Short text for an error, for log lines. */
+const char *responseErrorName(ResponseError error);
+
+struct CloudAnswer {
+  int label = -1;  // index into the edge model's labels
+  float confidence = 0.0f;  // 0..1
+};
+
+/** Parses `length` bytes of `body` (no NUL needed). Never reads past `length`. */
+ResponseError readResponse(const char *body, size_t length, const char *const *labels, size_t numLabels, CloudAnswer &out);
+
+}  // namespace wand
