@@ -1,0 +1,96 @@
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { version as serverVersion } from '../../package.json';
+import { InferenceBatcher } from './batcher';
+import { Classifier } from './classifier';
+import type { ServiceConfig } from './config';
+import { createMetrics, metricsMiddleware, type ServiceMetrics } from './metrics';
+import { requireApiKey } from './middleware/auth';
+import { errorMapper } from './middleware/errors';
+import { jsonBody } from './middleware/json-body';
+import { rateLimit } from './middleware/rate-limit';
+import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
+import { runBatch, type LoadedModel } from './model';
+import { labRoutes } from './routes/lab';
+import { oipRoutes } from './routes/oip';
+
+export const SERVER_NAME = 'wandcloud';
+
+/** Health probes stay open and unlimited: the platform polls them. */
+const HEALTH_PATH = /^\/v2\/(health\/(live|ready)|models\/[^/]+(\/versions\/[^/]+)?\/ready)\/?$/;
+
+export interface ServiceApp {
+  app: Koa;
+  batcher: InferenceBatcher;
+  metrics: ServiceMetrics;
+  /** Readiness as reported by /v2/health/ready; turned off when shutdown starts. */
+  lifecycle: { ready: boolean; draining: boolean };
+}
+
+/** While draining, ask clients to close kept-alive connections so shutdown is not held up. */
+const closeWhenDraining = (lifecycle: ServiceApp['lifecycle']): Middleware => (ctx, next) => {
+  if (lifecycle.draining) ctx.set('Connection', 'close');
+  return next();
+};
+
+const skipHealth = (inner: Middleware): Middleware => (ctx, next) => (HEALTH_PATH.test(ctx.path) ? next() : inner(ctx, next));
+
+/** Compose the service from its pieces around one loaded model. Does not listen. */
+export function createApp(config: ServiceConfig, model: LoadedModel, logger: Logger): ServiceApp {
+  const { manifest } = model;
+  const metrics = createMetrics();
+  const lifecycle = { ready: true, draining: false };
+  const lowConfidence = config.lowConfidence ?? manifest.offload.threshold;
+
+  const batcher = new InferenceBatcher((rows, input) => runBatch(model, rows, input), {
+    inputSize: model.inputSize,
+    classes: model.classes,
+    maxBatch: config.maxBatch,
+    maxQueue: config.maxQueue,
+    onRun: (rows, seconds) => {
+      metrics.batchRows.observe(rows);
+      metrics.inferenceSeconds.observe(seconds);
+    },
+  });
+  const classifier = new Classifier(model, batcher, (result) => {
+    metrics.predictions.inc({ class: result.label });
+    if (result.confidence < lowConfidence) metrics.lowConfidence.inc({ class: result.label });
+  });
+
+  const auth = requireApiKey(config.apiKey);
+  const body = jsonBody(config.bodyLimitBytes);
+  const limits = { minSamples: 10, maxSamples: config.maxSamples };
+
+  const router = new Router();
+  labRoutes(router, { manifest, classifier, limits, guard: [auth, body] });
+  oipRoutes(router, {
+    manifest,
+    classifier,
+    serverName: SERVER_NAME,
+    serverVersion,
+    maxBatch: config.maxBatch,
+    isReady: () => lifecycle.ready,
+    auth,
+    body,
+  });
+  router.get('/metrics', auth, async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
+  app.silent = true;
+  app.on('error', (err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'response error'));
+  app
+    .use(requestLog(logger))
+    .use(metricsMiddleware(metrics))
+    .use(errorMapper(logger))
+    .use(securityHeaders())
+    .use(closeWhenDraining(lifecycle))
+    .use(skipHealth(rateLimit(config.rateLimit)))
+    .use(router.routes())
+    .use(router.allowedMethods({ throw: true }));
+  return { app, batcher, metrics, lifecycle };
+}

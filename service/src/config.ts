@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the service reads, from environment variables, validated once at start. */
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Empty App Service settings arrive as empty strings: treat them as unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const EnvSchema = z.object({
+  PORT: optional(intFrom(0, 65535)).default(8000),
+  /** Interface to bind; unset = all interfaces (IPv4 and IPv6). */
+  HOST: optional(z.string().min(1)),
+  /** Model folder (model.json + cloud.onnx); relative paths resolve against the working directory. */
+  MODEL_DIR: optional(z.string().min(1)).default('models/default'),
+  /** When set, inference and metrics need it as `x-api-key` or `Authorization: Bearer`. */
+  WAND_API_KEY: optional(z.string().min(16, 'WAND_API_KEY must be at least 16 characters').max(512)),
+  /** Accepted so App Service settings validate; telemetry is not wired (logs go to stdout). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  /** Requests per client per window; 0 turns the limit off. */
+  RATE_LIMIT_MAX: optional(intFrom(0, 10_000_000)).default(600),
+  RATE_LIMIT_WINDOW_S: optional(intFrom(1, 86_400)).default(60),
+  /** Take the client address from X-Forwarded-For as appended by one proxy (App Service's front end). */
+  TRUST_PROXY: optional(z.enum(['true', 'false', '1', '0'])).default('false'),
+  BODY_LIMIT_BYTES: optional(intFrom(1024, 64 * 1024 * 1024)).default(1024 * 1024),
+  /** Time allowed to receive a whole request (headers and body). */
+  REQUEST_TIMEOUT_MS: optional(intFrom(1000, 600_000)).default(10_000),
+  /** Time allowed for in-flight requests to finish after SIGTERM/SIGINT. */
+  SHUTDOWN_TIMEOUT_MS: optional(intFrom(0, 9_000)).default(8_000),
+  /** Most samples one window may carry before resampling (bounds the work one request causes). */
+  MAX_SAMPLES: optional(intFrom(10, 100_000)).default(1000),
+  /** Most rows in one Open Inference Protocol request, and in one session run. */
+  MAX_BATCH: optional(intFrom(1, 4096)).default(64),
+  /** Rows waiting for the model beyond which new requests get 503 (overload protection). */
+  MAX_QUEUE: optional(intFrom(1, 1_000_000)).default(4096),
+  /** Confidence (0-1) under which an answer counts as low-confidence in metrics; default: the manifest's offload threshold. */
+  LOW_CONFIDENCE: optional(z.coerce.number().min(0).max(1)),
+});
+
+export interface ServiceConfig {
+  port: number;
+  host?: string;
+  modelDir: string;
+  apiKey?: string;
+  telemetryConnectionString?: string;
+  logLevel: string;
+  rateLimit: { max: number; windowSeconds: number };
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  maxSamples: number;
+  maxBatch: number;
+  maxQueue: number;
+  lowConfidence?: number;
+}
+
+/** A setting that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServiceConfig {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    modelDir: resolve(cwd, e.MODEL_DIR),
+    apiKey: e.WAND_API_KEY,
+    telemetryConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_S },
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxSamples: e.MAX_SAMPLES,
+    maxBatch: e.MAX_BATCH,
+    maxQueue: e.MAX_QUEUE,
+    lowConfidence: e.LOW_CONFIDENCE,
+  };
+}

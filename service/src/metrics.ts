@@ -1,0 +1,73 @@
+import type { Middleware } from 'koa';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The service's Prometheus metrics, in their own registry (one per app, so tests can run several). */
+export interface ServiceMetrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  requestSeconds: Histogram<'method' | 'route' | 'status'>;
+  inferenceSeconds: Histogram;
+  batchRows: Histogram;
+  predictions: Counter<'class'>;
+  lowConfidence: Counter<'class'>;
+}
+
+export function createMetrics(): ServiceMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'wand_http_requests_total',
+      help: 'HTTP requests by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    requestSeconds: new Histogram({
+      name: 'wand_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    inferenceSeconds: new Histogram({
+      name: 'wand_inference_duration_seconds',
+      help: 'Duration of one onnxruntime session run (one batch)',
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+      registers,
+    }),
+    batchRows: new Histogram({
+      name: 'wand_inference_batch_rows',
+      help: 'Rows per session run (requests coalesced in one event-loop turn)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers,
+    }),
+    predictions: new Counter({
+      name: 'wand_predictions_total',
+      help: 'Classified windows by predicted class',
+      labelNames: ['class'],
+      registers,
+    }),
+    lowConfidence: new Counter({
+      name: 'wand_low_confidence_predictions_total',
+      help: 'Classified windows whose confidence is under the low-confidence threshold',
+      labelNames: ['class'],
+      registers,
+    }),
+  };
+}
+
+/** Count and time every request by the router's route pattern (bounded label set), after errors are mapped. */
+export function metricsMiddleware(metrics: ServiceMetrics): Middleware {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const labels = { method: ctx.method, route: String(ctx._matchedRoute ?? 'unmatched'), status: String(ctx.status) };
+      metrics.requests.inc(labels);
+      metrics.requestSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+}

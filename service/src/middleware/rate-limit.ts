@@ -1,0 +1,33 @@
+import type { Middleware } from 'koa';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ClientError } from './errors';
+
+export interface RateLimitOptions {
+  /** Requests per client per window; 0 = no limit. */
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Fixed-window limit per client address (ctx.ip, which honours X-Forwarded-For only when the app
+ * trusts its proxy). Entries expire with their window, so memory stays bounded by active clients.
+ * Over the limit: 429 with Retry-After (whole seconds, at least 1).
+ */
+export function rateLimit({ max, windowSeconds }: RateLimitOptions): Middleware {
+  if (max === 0) return (_ctx, next) => next();
+  const limiter = new RateLimiterMemory({ points: max, duration: windowSeconds });
+  return async (ctx, next) => {
+    const state = await limiter.consume(ctx.ip || 'unknown').catch((rejected: unknown) => {
+      if (!(rejected instanceof RateLimiterRes)) throw rejected;
+      const retryAfter = String(Math.max(1, Math.ceil(rejected.msBeforeNext / 1000)));
+      throw new ClientError(429, `rate limit exceeded: at most ${max} requests per ${windowSeconds} s, retry in ${retryAfter} s`, {
+        'Retry-After': retryAfter,
+        'RateLimit-Limit': String(max),
+        'RateLimit-Remaining': '0',
+      });
+    });
+    ctx.set('RateLimit-Limit', String(max));
+    ctx.set('RateLimit-Remaining', String(state.remainingPoints));
+    return next();
+  };
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+/** An incoming id is reused only when it looks like one: it ends up in logs and response headers. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Give each request an id (the caller's `x-request-id` when sane, else a UUID), return it in the
+ * response, and log one line per request: method, path, route, status, duration. No bodies, no
+ * query strings, no headers (they may carry the API key).
+ */
+export function requestLog(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const incoming = ctx.get('x-request-id');
+    const id = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('x-request-id', id);
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const entry = { reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 1000) / 1000 };
+      if (ctx.status >= 500) logger.error(entry, 'request failed');
+      else logger.info(entry, 'request');
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { toWindow, type ModelManifest, type WindowLimits } from '../../../gesture/src';
+import type { Classification, Classifier } from '../classifier';
+import { ClientError } from '../middleware/errors';
+
+export interface LabRouteDeps {
+  manifest: ModelManifest;
+  classifier: Classifier;
+  limits: WindowLimits;
+  /** Auth and body parsing, applied to POST /predict only. */
+  guard: Middleware[];
+}
+
+const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * The course lab's contract (REFERENCE 1.2): `gesture` and `confidence` (percent) come first, as the
+ * wand's ArduinoJson code reads exactly those; the extra keys are short so small JSON documents fit.
+ */
+export function predictionBody(manifest: ModelManifest, result: Classification) {
+  const probabilities: Record<string, number> = {};
+  manifest.labels.forEach((label, i) => (probabilities[label] = round(result.probabilities[i], 4)));
+  return {
+    gesture: result.label,
+    confidence: round(result.confidence * 100, 2),
+    probabilities,
+    model: manifest.name,
+    version: manifest.version,
+  };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Register the lab's routes on `router`. */
+export function labRoutes(router: Router, { manifest, classifier, limits, guard }: LabRouteDeps): void {
+  const running = `wandcloud gesture API is running: model ${manifest.name} ${manifest.version} (${manifest.labels.join(', ')})\n`;
+
+  router.get('/', (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = running;
+  });
+
+  router.post('/predict', ...guard, async (ctx) => {
+    const body: unknown = ctx.state.body;
+    if (!isPlainObject(body) || !('data' in body)) {
+      throw new ClientError(400, 'the body must be a JSON object with a "data" array of x, y, z values');
+    }
+    const window = toWindow(body.data, manifest.input.windowLength, limits);
+    const [result] = await classifier.classify([window]);
+    ctx.body = predictionBody(manifest, result);
+  });
+}

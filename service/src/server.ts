@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp, type ServiceApp } from './app';
+import type { ServiceConfig } from './config';
+import { createLogger } from './logger';
+import { loadModel, type LoadedModel } from './model';
+
+export interface RunningService extends ServiceApp {
+  server: Server;
+  model: LoadedModel;
+  logger: Logger;
+  port: number;
+  /** Base URL on loopback, e.g. http://127.0.0.1:8000 */
+  url: string;
+  /** Stop accepting, let in-flight requests finish (up to the shutdown timeout), release the model. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Load and warm the model, then listen: readiness is true from the first accepted connection.
+ * Throws ModelLoadError for a model folder that cannot be served.
+ */
+export async function startServer(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
+  const model = await loadModel(config.modelDir, config.maxBatch);
+  const service = createApp(config, model, logger);
+  const server = createServer(service.app.callback());
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const { manifest } = model;
+  logger.info(
+    {
+      port,
+      host: config.host ?? 'all interfaces',
+      model: manifest.name,
+      version: manifest.version,
+      labels: manifest.labels,
+      apiKey: config.apiKey ? 'required' : 'off',
+      rateLimit: config.rateLimit,
+    },
+    'listening',
+  );
+  if (config.telemetryConnectionString) {
+    logger.info('APPLICATIONINSIGHTS_CONNECTION_STRING is set but telemetry is not wired: logs go to stdout, metrics to /metrics');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      service.lifecycle.ready = false;
+      service.lifecycle.draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+      });
+      if ((await Promise.race([closed, deadline])) === 'timeout') {
+        logger.warn('shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
+      await service.batcher.idle();
+      await model.session.release();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { ...service, server, model, logger, port, url: `http://127.0.0.1:${port}`, stop };
+}
