@@ -1,0 +1,132 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as ml from '@pulumi/azure-native/machinelearningservices';
+import * as storage from '@pulumi/azure-native/storage';
+import { containerScope, roleDefinitionId } from '../roles';
+
+export interface GestureDataArgs {
+  resourceGroupName: pulumi.Input<string>;
+  workspaceName: pulumi.Input<string>;
+  workspacePrincipalId: pulumi.Input<string>;
+  storageAccountName: pulumi.Input<string>;
+  storageAccountId: pulumi.Input<string>;
+  subscriptionId: pulumi.Input<string>;
+  /** The student, who uploads recordings into the container with their own sign-in. */
+  uploaderObjectId?: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+export const GESTURE_CONTAINER = 'gestures';
+export const GESTURE_DATASTORE = 'gestures';
+export const GESTURE_DATA_ASSET = 'gesture-recordings';
+export const GESTURE_DATA_VERSION = '1';
+
+/**
+ * Where recorded gestures live: a private blob container, an Azure ML datastore over it that holds no
+ * keys (jobs and the studio reach it with the caller's or the workspace's identity), and a `uri_folder`
+ * data asset that training jobs take as input.
+ */
+export class GestureData extends pulumi.ComponentResource {
+  readonly containerName: pulumi.Output<string>;
+  readonly datastoreName: pulumi.Output<string>;
+  readonly dataAssetName: pulumi.Output<string>;
+  readonly dataAssetVersion: pulumi.Output<string>;
+  readonly dataUri: pulumi.Output<string>;
+
+  constructor(name: string, args: GestureDataArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('wandcloud:infra:GestureData', name, {}, opts);
+    const child = { parent: this };
+
+    const container = new storage.BlobContainer(
+      `${name}-container`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        accountName: args.storageAccountName,
+        containerName: GESTURE_CONTAINER,
+        publicAccess: storage.PublicAccess.None,
+        metadata: { owner: args.tags.owner },
+      },
+      child,
+    );
+
+    // The studio previews and jobs without a user identity read through the workspace's own identity.
+    new authorization.RoleAssignment(
+      `${name}-workspace-reads`,
+      {
+        principalId: args.workspacePrincipalId,
+        principalType: authorization.PrincipalType.ServicePrincipal,
+        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
+        scope: containerScope(args.storageAccountId, container.name),
+      },
+      child,
+    );
+    if (args.uploaderObjectId !== undefined) {
+      new authorization.RoleAssignment(
+        `${name}-student-writes`,
+        {
+          principalId: args.uploaderObjectId,
+          principalType: authorization.PrincipalType.User,
+          roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataContributor'),
+          scope: containerScope(args.storageAccountId, container.name),
+        },
+        child,
+      );
+    }
+
+    const datastore = new ml.Datastore(
+      `${name}-datastore`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        workspaceName: args.workspaceName,
+        name: GESTURE_DATASTORE,
+        properties: {
+          datastoreType: 'AzureBlob',
+          accountName: args.storageAccountName,
+          containerName: container.name,
+          endpoint: 'core.windows.net',
+          protocol: 'https',
+          credentials: { credentialsType: 'None' },
+          serviceDataAccessAuthIdentity: ml.ServiceDataAccessAuthIdentity.WorkspaceSystemAssignedIdentity,
+          description: 'Gesture recordings (identity-based access, no stored keys)',
+          tags: args.tags,
+        },
+      },
+      child,
+    );
+
+    const dataAsset = new ml.DataContainer(
+      `${name}-asset`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        workspaceName: args.workspaceName,
+        name: GESTURE_DATA_ASSET,
+        properties: { dataType: ml.DataType.Uri_folder, description: 'Recorded wand gestures, one folder per class', tags: args.tags },
+      },
+      child,
+    );
+
+    this.dataUri = pulumi.interpolate`azureml://datastores/${datastore.name}/paths/`;
+    const version = new ml.DataVersion(
+      `${name}-asset-version`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        workspaceName: args.workspaceName,
+        name: dataAsset.name,
+        version: GESTURE_DATA_VERSION,
+        properties: {
+          dataType: 'uri_folder',
+          dataUri: this.dataUri,
+          description: 'The whole gestures container: <class>/<recording>.csv',
+          tags: args.tags,
+        },
+      },
+      child,
+    );
+
+    this.containerName = container.name;
+    this.datastoreName = datastore.name;
+    this.dataAssetName = dataAsset.name;
+    this.dataAssetVersion = version.id.apply(() => GESTURE_DATA_VERSION);
+    this.registerOutputs({ containerName: this.containerName, datastoreName: this.datastoreName, dataAssetName: this.dataAssetName });
+  }
+}

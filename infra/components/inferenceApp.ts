@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as keyvault from '@pulumi/azure-native/keyvault';
+import * as storage from '@pulumi/azure-native/storage';
+import * as web from '@pulumi/azure-native/web';
+import { containerScope, roleDefinitionId } from '../roles';
+
+export interface InferenceAppArgs {
+  resourceGroupName: pulumi.Input<string>;
+  location: string;
+  subscriptionId: pulumi.Input<string>;
+  names: { appServicePlan: string; webApp: string };
+  /** An existing Linux plan to join (a subscription has one free Linux plan per region); a new F1 plan when absent. */
+  existingPlanId?: string;
+  storageAccountName: pulumi.Input<string>;
+  storageAccountId: pulumi.Input<string>;
+  blobEndpoint: pulumi.Input<string>;
+  /** Local path of the service zip, built by `npm run package`. */
+  servicePackagePath: string;
+  model: { name: pulumi.Input<string>; version: pulumi.Input<string>; blobUrl: pulumi.Input<string>; containerName: pulumi.Input<string> };
+  apiKey: pulumi.Input<string>;
+  keyVaultName: pulumi.Input<string>;
+  appInsightsConnectionString: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+export const PACKAGE_CONTAINER = 'packages';
+export const API_KEY_SECRET = 'wand-api-key';
+export const HEALTH_CHECK_PATH = '/v2/health/ready';
+export const NODE_RUNTIME = 'NODE|22-lts';
+
+/** The blob name carries the package's hash, so a new build is a new URL and the app restarts onto it. */
+export function packageBlobName(zipPath: string): string {
+  const digest = createHash('sha256').update(readFileSync(zipPath)).digest('hex');
+  return `service-${digest.slice(0, 16)}.zip`;
+}
+
+/**
+ * The inference web app on Linux App Service. `pulumi up` alone deploys it: the service zip goes to a
+ * private blob, and the app runs it in place (`WEBSITE_RUN_FROM_PACKAGE`) reading it, and the model
+ * files, with its own managed identity. No build runs on the F1 plan and no publishing credentials exist.
+ */
+export class InferenceApp extends pulumi.ComponentResource {
+  readonly planId: pulumi.Output<string>;
+  readonly webAppName: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  readonly appUrl: pulumi.Output<string>;
+  readonly predictUrl: pulumi.Output<string>;
+  readonly packageUrl: pulumi.Output<string>;
+  readonly apiKeySecretUri: pulumi.Output<string>;
+
+  constructor(name: string, args: InferenceAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('wandcloud:infra:InferenceApp', name, {}, opts);
+    const child = { parent: this };
+    const rg = args.resourceGroupName;
+
+    this.planId = args.existingPlanId
+      ? pulumi.output(args.existingPlanId)
+      : new web.AppServicePlan(
+          `${name}-plan`,
+          {
+            resourceGroupName: rg,
+            location: args.location,
+            name: args.names.appServicePlan,
+            kind: 'linux',
+            reserved: true,
+            sku: { name: 'F1', tier: 'Free', size: 'F1', family: 'F', capacity: 1 },
+            tags: args.tags,
+          },
+          child,
+        ).id;
+
+    const packages = new storage.BlobContainer(
+      `${name}-packages`,
+      { resourceGroupName: rg, accountName: args.storageAccountName, containerName: PACKAGE_CONTAINER, publicAccess: storage.PublicAccess.None },
+      child,
+    );
+    const zip = new storage.Blob(
+      `${name}-package`,
+      {
+        resourceGroupName: rg,
+        accountName: args.storageAccountName,
+        containerName: packages.name,
+        blobName: packageBlobName(args.servicePackagePath),
+        type: storage.BlobType.Block,
+        contentType: 'application/zip',
+        source: new pulumi.asset.FileAsset(args.servicePackagePath),
+      },
+      child,
+    );
+
+    const app = new web.WebApp(
+      `${name}-app`,
+      {
+        resourceGroupName: rg,
+        location: args.location,
+        name: args.names.webApp,
+        kind: 'app,linux',
+        serverFarmId: this.planId,
+        reserved: true,
+        httpsOnly: true,
+        clientAffinityEnabled: false,
+        identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+        siteConfig: {
+          linuxFxVersion: NODE_RUNTIME,
+          minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+          scmMinTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
+          ftpsState: web.FtpsState.Disabled,
+          http20Enabled: true,
+          // F1 has no Always On; the app unloads after ~20 idle minutes.
+          alwaysOn: false,
+          healthCheckPath: HEALTH_CHECK_PATH,
+          remoteDebuggingEnabled: false,
+        },
+        tags: args.tags,
+      },
+      // App settings belong to the WebAppApplicationSettings resource below, declared after the role
+      // assignments so the first start can already read the package.
+      { parent: this, ignoreChanges: ['siteConfig.appSettings'] },
+    );
+
+    new web.WebAppFtpAllowed(`${name}-no-ftp-basic-auth`, { resourceGroupName: rg, name: app.name, allow: false }, child);
+    new web.WebAppScmAllowed(`${name}-no-scm-basic-auth`, { resourceGroupName: rg, name: app.name, allow: false }, child);
+
+    this.principalId = app.identity.apply((identity) => identity?.principalId ?? '');
+    const readsPackages = new authorization.RoleAssignment(
+      `${name}-reads-packages`,
+      {
+        principalId: this.principalId,
+        principalType: authorization.PrincipalType.ServicePrincipal,
+        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
+        scope: containerScope(args.storageAccountId, packages.name),
+      },
+      child,
+    );
+    const readsModels = new authorization.RoleAssignment(
+      `${name}-reads-models`,
+      {
+        principalId: this.principalId,
+        principalType: authorization.PrincipalType.ServicePrincipal,
+        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
+        scope: containerScope(args.storageAccountId, args.model.containerName),
+      },
+      child,
+    );
+
+    const secret = new keyvault.Secret(
+      `${name}-api-key`,
+      {
+        resourceGroupName: rg,
+        vaultName: args.keyVaultName,
+        secretName: API_KEY_SECRET,
+        properties: { value: pulumi.secret(args.apiKey), contentType: 'text/plain' },
+        tags: args.tags,
+      },
+      child,
+    );
+
+    this.packageUrl = pulumi.interpolate`${args.blobEndpoint}${packages.name}/${zip.name}`;
+    new web.WebAppApplicationSettings(
+      `${name}-settings`,
+      {
+        resourceGroupName: rg,
+        name: app.name,
+        properties: {
+          WEBSITE_RUN_FROM_PACKAGE: this.packageUrl,
+          WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
+          // The package is prebuilt: no Oryx `npm install` on the F1 plan, no onnxruntime CUDA download.
+          SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
+          ONNXRUNTIME_NODE_INSTALL: 'skip',
+          NODE_ENV: 'production',
+          MODEL_NAME: args.model.name,
+          MODEL_VERSION: args.model.version,
+          MODEL_BLOB_URL: args.model.blobUrl,
+          WAND_API_KEY: pulumi.secret(args.apiKey),
+          APPLICATIONINSIGHTS_CONNECTION_STRING: pulumi.secret(args.appInsightsConnectionString),
+        },
+      },
+      { parent: this, dependsOn: [readsPackages, readsModels] },
+    );
+
+    this.webAppName = app.name;
+    this.appUrl = pulumi.interpolate`https://${app.defaultHostName}`;
+    this.predictUrl = pulumi.interpolate`${this.appUrl}/predict`;
+    this.apiKeySecretUri = secret.properties.apply((p) => p.secretUri);
+    this.registerOutputs({ webAppName: this.webAppName, appUrl: this.appUrl, predictUrl: this.predictUrl });
+  }
+}

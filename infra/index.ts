@@ -1,0 +1,32 @@
+/**
+ * The Pulumi program (Pulumi.yaml: `main: infra/`). The configuration is validated before any
+ * resource is declared; a bad value stops here with the key and the rule.
+ */
+import { resolve } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { loadStackConfig } from './config/load';
+import { pulumiConfigSource } from './config/pulumiSource';
+import { defineWandStack } from './stack';
+
+const config = loadStackConfig(pulumiConfigSource, { stack: pulumi.getStack(), rootDir: resolve(__dirname, '..') });
+const stack = defineWandStack(config);
+
+export const resourceGroupName = stack.resourceGroupName;
+export const appUrl = stack.appUrl;
+export const predictUrl = stack.predictUrl;
+export const webAppName = stack.webAppName;
+export const workspaceName = stack.workspaceName;
+export const storageAccountName = stack.storageAccountName;
+export const keyVaultName = stack.keyVaultName;
+export const gestureContainer = stack.gestureContainer;
+export const datastoreName = stack.datastoreName;
+export const dataAssetName = stack.dataAssetName;
+export const dataAssetVersion = stack.dataAssetVersion;
+export const modelName = stack.modelName;
+export const modelVersion = stack.modelVersion;
+export const computeInstanceName = stack.computeInstanceName;
+export const githubClientId = stack.githubClientId;
+export const githubTenantId = stack.githubTenantId;
+export const githubSubscriptionId = stack.githubSubscriptionId;
+export const githubSubjects = stack.githubSubjects;
+export const apiKey = stack.apiKey;
