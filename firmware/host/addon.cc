@@ -340,6 +340,7 @@ Napi::Object ModelInfo(Napi::Env env) {
   m.Set("multiplyAdds", wand::networkMultiplyAdds(kEdgeModel.network));
   m.Set("captureSamples", static_cast<double>(wand::kCaptureSamples));
   m.Set("payloadBufferBytes", static_cast<double>(wand::kEdgeWorkspace.payloadCapacity));
+  m.Set("responseBufferBytes", static_cast<double>(wand::kResponseBufferBytes));
   const char *why = modelError();
   m.Set("error", why == nullptr ? env.Null() : Napi::String::New(env, why));
   return m;

@@ -32,6 +32,8 @@ export interface EdgeModelInfo {
   captureSamples: number;
   /** Bytes of the shared inference/payload arena. */
   payloadBufferBytes: number;
+  /** Bytes of a cloud response the wand keeps (longer bodies are refused). */
+  responseBufferBytes: number;
   /** Why the bound model cannot run, or null. */
   error: string | null;
 }

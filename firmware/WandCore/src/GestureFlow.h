@@ -23,6 +23,9 @@
 
 namespace wand {
 
+/** Bytes the wand keeps of a cloud response; a longer body is refused as too large. */
+constexpr size_t kResponseBufferBytes = 512;
+
 /** Milliseconds from a monotonic clock that may wrap (Arduino millis(), or an injected test clock). */
 class Clock {
  public:

@@ -19,12 +19,12 @@ static_assert(kPayloadDecimals >= 0 && kPayloadDecimals <= 4, "WAND_PAYLOAD_DECI
 constexpr int kPayloadIntegerDigits = 3;
 constexpr size_t kPayloadPrefixLen = 9;  // {"data":[
 constexpr size_t kPayloadSuffixLen = 2;  // ]}
-/** Widest number plus its comma: sign, integer digits, point, decimals, comma. */
+/** Widest number plus its comma: sign, integer digits, point, decimals, comma (the last number has none). */
 constexpr size_t kPayloadValueWidth = 1 + kPayloadIntegerDigits + (kPayloadDecimals > 0 ? 1 + kPayloadDecimals : 0) + 1;
 
 /** Bytes (including the terminating NUL) that a body of `samples` x,y,z samples can need. */
 constexpr size_t payloadCapacity(size_t samples) {
-  return kPayloadPrefixLen + samples * 3 * kPayloadValueWidth + kPayloadSuffixLen + 1;
+  return kPayloadPrefixLen + samples * 3 * kPayloadValueWidth - (samples > 0 ? 1 : 0) + kPayloadSuffixLen + 1;
 }
 
 /**
