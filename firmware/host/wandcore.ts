@@ -120,7 +120,9 @@ export function loadWandCore(): WandCore {
     if (!existsSync(ADDON_PATH)) {
       throw new Error(`${ADDON_PATH} is missing: run "npm run firmware:build" (needs models/default/edge_model.h)`);
     }
-    loaded = require(ADDON_PATH) as WandCore;
+    const addon = { exports: {} as WandCore };
+    process.dlopen(addon, ADDON_PATH);
+    loaded = addon.exports;
   }
   return loaded;
 }

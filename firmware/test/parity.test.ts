@@ -1,0 +1,55 @@
+/**
+ * Acceptance: the C++ edge path against the golden vectors training exported from the ONNX edge
+ * model (onnxruntime-node), and the bound header against the model's manifest.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readManifest } from '../../gesture/src';
+import { loadWandCore } from '../host/wandcore';
+import { argmax, maxAbsDiff, MODEL_DIR } from './helpers';
+
+interface GoldenVector {
+  source: string;
+  samples: number[];
+  window: number[];
+  features: number[];
+  edgeProbabilities: number[];
+  cloudProbabilities: number[];
+}
+interface Golden {
+  labels: string[];
+  windowLength: number;
+  poolFactor: number;
+  vectors: GoldenVector[];
+}
+
+const core = loadWandCore();
+const golden = JSON.parse(readFileSync(path.join(MODEL_DIR, 'golden.json'), 'utf8')) as Golden;
+const manifest = readManifest(MODEL_DIR);
+
+describe('parity with the exported edge model (golden.json)', () => {
+  it('binds the header of the model in models/default: labels, window, pooling and threshold from the manifest', () => {
+    expect(core.model.error).toBeNull();
+    expect(core.model.labels).toEqual(manifest.labels);
+    expect(golden.labels).toEqual(manifest.labels);
+    expect(core.model.windowLength).toBe(manifest.input.windowLength);
+    expect(core.model.windowLength).toBe(golden.windowLength);
+    expect(core.model.poolFactor).toBe(golden.poolFactor);
+    expect(core.model.threshold).toBeCloseTo(manifest.offload.threshold, 4);
+    expect(manifest.models.edge?.preprocessing).toEqual([{ op: 'gravityAlign' }, { op: 'averagePool', factor: golden.poolFactor }]);
+  });
+
+  it('covers several people and classes', () => {
+    expect(golden.vectors.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(golden.vectors.map((v) => v.source.split('/')[0])).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(golden.vectors.map((v) => [v.source, v] as const))('%s: window, features and probabilities within 1e-4, same argmax', (_source, v) => {
+    expect(maxAbsDiff(core.resample(v.samples, golden.windowLength), v.window)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(core.features(v.samples), v.features)).toBeLessThan(1e-4);
+    const p = core.classify(v.samples);
+    expect(maxAbsDiff(p.probabilities, v.edgeProbabilities)).toBeLessThan(1e-4);
+    expect(p.label).toBe(argmax(v.edgeProbabilities));
+    expect(p.confidence).toBeCloseTo(Math.max(...v.edgeProbabilities), 4);
+  });
+});
