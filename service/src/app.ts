@@ -30,9 +30,12 @@ export interface ServiceApp {
 }
 
 /** While draining, ask clients to close kept-alive connections so shutdown is not held up. */
-const closeWhenDraining = (lifecycle: ServiceApp['lifecycle']): Middleware => (ctx, next) => {
-  if (lifecycle.draining) ctx.set('Connection', 'close');
-  return next();
+const closeWhenDraining = (lifecycle: ServiceApp['lifecycle']): Middleware => async (ctx, next) => {
+  try {
+    await next();
+  } finally {
+    if (lifecycle.draining) ctx.set('Connection', 'close');
+  }
 };
 
 const skipHealth = (inner: Middleware): Middleware => (ctx, next) => (HEALTH_PATH.test(ctx.path) ? next() : inner(ctx, next));

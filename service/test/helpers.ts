@@ -1,0 +1,43 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { readDatasets, type Recording } from '../../gesture/src';
+import { loadConfig } from '../src/config';
+import { startServer, type RunningService } from '../src/server';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+/** The bundled model the service ships with (SERVICE_TEST_MODEL_DIR only points the tests elsewhere). */
+export const MODEL_DIR = resolve(REPO_ROOT, process.env.SERVICE_TEST_MODEL_DIR ?? 'models/default');
+
+/** Start the real service on an ephemeral loopback port with the real model; `env` overrides settings. */
+export function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
+  const config = loadConfig({ MODEL_DIR, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '0', ...env }, REPO_ROOT);
+  return startServer(config, pino({ level: 'silent' }));
+}
+
+let sample: Recording[] | undefined;
+/** Real recordings from the bundled sample dataset (one person, O/V/Z). */
+export function sampleRecordings(): Recording[] {
+  sample ??= readDatasets(join(REPO_ROOT, 'data/sample')).recordings;
+  return sample;
+}
+
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Interleaved samples as the wand's wire forms. */
+export const asTriples = (flat: ArrayLike<number>): number[][] =>
+  Array.from({ length: flat.length / 3 }, (_, i) => [flat[i * 3], flat[i * 3 + 1], flat[i * 3 + 2]]);
+
+/** A scratch copy of the model folder, for corrupting; removed by the returned cleanup. */
+export function copyModel(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'wand-model-'));
+  cpSync(MODEL_DIR, dir, { recursive: true });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
