@@ -53,8 +53,8 @@ const emailList = optionalText.transform((v, ctx) => {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PLAN_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/Microsoft\.Web\/serverfarms\/[a-zA-Z0-9-]{1,60}$/i;
 
-export const StackConfigSchema = z
-  .object({
+/** The fields alone, without cross-field rules, so other inputs (the class roster) can reuse single rules. */
+export const StackConfigFields = z.object({
     location: withDefault('westus2').pipe(z.string().regex(/^[a-z0-9]+$/, 'must be an Azure region name such as westus2')),
     owner: z
       .string({ error: 'is required: the student id' })
@@ -100,12 +100,13 @@ export const StackConfigSchema = z
     apiKey: optionalText.pipe(
       z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional(),
     ),
-  })
-  .superRefine((cfg, ctx) => {
-    if (cfg.budgetAmount !== undefined && cfg.budgetEmails.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['budgetEmails'], message: 'is required when budgetAmount is set: at least one e-mail address' });
-    }
-  });
+});
+
+export const StackConfigSchema = StackConfigFields.superRefine((cfg, ctx) => {
+  if (cfg.budgetAmount !== undefined && cfg.budgetEmails.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['budgetEmails'], message: 'is required when budgetAmount is set: at least one e-mail address' });
+  }
+});
 
 export type StackConfig = z.infer<typeof StackConfigSchema> & {
   /** The Pulumi stack the program runs in; part of every derived name. */
@@ -115,4 +116,4 @@ export type StackConfig = z.infer<typeof StackConfigSchema> & {
 /** Config keys as the student writes them; `location` is the provider's own key. */
 export const configKey = (field: string): string => (field === 'location' ? 'azure-native:location' : `wandcloud:${field}`);
 
-export const CONFIG_FIELDS = Object.keys(StackConfigSchema.shape) as (keyof z.infer<typeof StackConfigSchema>)[];
+export const CONFIG_FIELDS = Object.keys(StackConfigFields.shape) as (keyof z.infer<typeof StackConfigSchema>)[];

@@ -1,0 +1,34 @@
+import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
+import type { ClassStack, ClassWorkspace } from './workspace';
+
+const counts = (map: Record<string, number | undefined> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? 0]));
+
+function wrap(stack: Stack): ClassStack {
+  return {
+    setConfig: (values) => stack.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }]))),
+    preview: async () => counts((await stack.preview()).changeSummary),
+    up: async () => counts((await stack.up()).summary.resourceChanges),
+    refresh: async () => {
+      await stack.refresh();
+    },
+    destroy: async () => {
+      await stack.destroy();
+    },
+    outputs: async () => Object.fromEntries(Object.entries(await stack.outputs()).filter(([, o]) => !o.secret).map(([k, o]) => [k, o.value])),
+    getConfig: async (key) => {
+      const all = await stack.getAllConfig();
+      return all[key]?.value;
+    },
+  };
+}
+
+/** The class runner's workspace on the real Pulumi CLI, with the project at `workDir` (where Pulumi.yaml is). */
+export async function localClassWorkspace(workDir: string): Promise<ClassWorkspace> {
+  const workspace = await LocalWorkspace.create({ workDir });
+  return {
+    listStacks: async () => (await workspace.listStacks()).map((s) => s.name),
+    selectStack: async (name, create) => wrap(create ? await Stack.createOrSelect(name, workspace) : await Stack.select(name, workspace)),
+    removeStack: (name) => workspace.removeStack(name),
+  };
+}
