@@ -29,8 +29,8 @@ describe('edge network interpreter', () => {
     expect(Array.from(logits)).toEqual([4.25, 0, 8.25, 0]);
   });
 
-  it('averages over steps in a global pool', () => {
-    const net = rows([3, 0, 3, 2, 1, 2, 0, 0, 0, 0]);
+  it('averages over steps in a global pool (offsets -1: the layer has no weights)', () => {
+    const net = rows([3, 0, 3, 2, 1, 2, 0, 0, -1, -1]);
     const logits = core.runNetwork(net, [], [1, 10, 2, 20, 6, 60], 2, 6);
     expect(logits[0]).toBeCloseTo(3, 6);
     expect(logits[1]).toBeCloseTo(30, 6);
@@ -42,6 +42,8 @@ describe('edge network interpreter', () => {
     ['a conv whose out_steps disagree with kernel and stride', rows([1, 0, 2, 1, 2, 1, 2, 1, 0, 0]), 4, 'conv1d out_steps mismatch'],
     ['an unknown layer kind', rows([7, 0, 1, 2, 1, 2, 0, 0, 0, 0]), 8, 'unknown layer kind'],
     ['an unknown activation', rows([2, 5, 1, 2, 1, 2, 0, 0, 0, 0]), 8, 'unknown activation'],
+    ['a dense layer without weights', rows([2, 0, 1, 2, 1, 2, 0, 0, -1, -1]), 8, 'weights outside the weight table'],
+    ['a negative shape', rows([2, 0, 1, -2, 1, 2, 0, 0, 0, 0]), 8, 'negative entry in a layer row'],
   ])('refuses %s', (_what, net, numWeights, reason) => {
     expect(() => core.runNetwork(net, new Array(numWeights).fill(0), [1, 1], 2, 16)).toThrow(reason);
   });

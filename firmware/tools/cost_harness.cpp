@@ -1,7 +1,8 @@
 // Cost harness for `npm run firmware:report`: classifies windows read from a file so callgrind can
 // count the instructions of features + inference per gesture, and prints the core's static sizes.
 // Input file: repeated [uint32 sample count][count * 3 float32 samples].
-// Modes: `s` static sizes; `c <file>` classify every capture; `p <file>` payload bytes per capture.
+// Modes: `s` static sizes; `c <file>` classify every capture; `f <file>` features only; `p <file>` payload
+// bytes per capture.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,12 @@ __attribute__((noinline)) int classifyGesture() {
   return classifier.classify(capture.samples(), capture.count(), p) ? p.label : -1;
 }
 
+/** Features only, to split the cost between preprocessing and the network. */
+__attribute__((noinline)) int featuresOfGesture() {
+  const float *f = classifier.features(capture.samples(), capture.count());
+  return f != nullptr && f[0] > 0.0f ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -54,11 +61,11 @@ int main(int argc, char **argv) {
     printf("multiply_adds %u\n", wand::networkMultiplyAdds(wand::kEdgeModel.network));
     return 0;
   }
-  if (argc != 3 || (argv[1][0] != 'c' && argv[1][0] != 'p')) {
-    fprintf(stderr, "usage: cost_harness s | c <captures.bin> | p <captures.bin>\n");
+  const char mode = argc == 3 ? argv[1][0] : '?';
+  if (mode != 'c' && mode != 'f' && mode != 'p') {
+    fprintf(stderr, "usage: cost_harness s | c|f|p <captures.bin>\n");
     return 2;
   }
-  const bool payloads = argv[1][0] == 'p';
   if (const char *why = classifier.begin()) {
     fprintf(stderr, "model unusable: %s\n", why);
     return 1;
@@ -67,11 +74,11 @@ int main(int argc, char **argv) {
   if (in == nullptr) return 1;
   int gestures = 0, checksum = 0;
   while (readCapture(in)) {
-    if (payloads) {
+    if (mode == 'p') {
       printf("payload %zu\n", wand::writePayload(capture.samples(), capture.count(), wand::kEdgeWorkspace.payload,
                                                    wand::kEdgeWorkspace.payloadCapacity));
     } else {
-      checksum += classifyGesture();
+      checksum += mode == 'c' ? classifyGesture() : featuresOfGesture();
     }
     ++gestures;
   }
