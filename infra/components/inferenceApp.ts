@@ -171,6 +171,11 @@ export class InferenceApp extends pulumi.ComponentResource {
           SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
           ONNXRUNTIME_NODE_INSTALL: 'skip',
           NODE_ENV: 'production',
+          // Client addresses (for the rate limit) come from the X-Forwarded-For that App Service's front end appends.
+          TRUST_PROXY: 'true',
+          // The service loads the model bundled in the package from MODEL_DIR; MODEL_BLOB_URL is the same
+          // registered version in blob storage, readable with the app's identity.
+          MODEL_DIR: 'models/default',
           MODEL_NAME: args.model.name,
           MODEL_VERSION: args.model.version,
           MODEL_BLOB_URL: args.model.blobUrl,

@@ -199,6 +199,8 @@ describe('InferenceApp', () => {
       WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
       ONNXRUNTIME_NODE_INSTALL: 'skip',
+      MODEL_DIR: 'models/default',
+      TRUST_PROXY: 'true',
       MODEL_NAME: 'wand-gestures',
       MODEL_VERSION: '3',
       MODEL_BLOB_URL: 'https://acct.blob.core.windows.net/models/wand-gestures/3/',
