@@ -1,0 +1,86 @@
+import { softmaxRows } from './calibration';
+import type { OutOfFold } from './crossval';
+import type { Example } from './data';
+import type { Fold } from './folds';
+import { accuracy } from './metrics';
+import { modelLogits, trainModel } from './model-training';
+import type { Progress } from './progress';
+import type { ModelRecipe, Role } from './recipes';
+import { Rng } from './rng';
+
+/** Accuracy on held-out people after adding k of their own recordings per class (k = 0: none). */
+export interface CurvePoint {
+  perClass: number;
+  edge: number;
+  cloud: number;
+  /** People whose data allowed the measurement (enough recordings per class). */
+  people: number;
+}
+
+export interface CurveRequest {
+  examples: readonly Example[];
+  folds: Fold[];
+  oof: OutOfFold;
+  ks: number[];
+  recipes: Record<Role, ModelRecipe>;
+  classes: number;
+  seed: number;
+  epochs?: number;
+  progress: Progress;
+}
+
+/** Recordings a person needs per class: the largest k for training plus a few to test on. */
+const TEST_PER_CLASS = 5;
+
+/**
+ * For each held-out person with enough recordings, set aside max(ks) recordings per class as
+ * "their own", test on the rest, and retrain with the first k of them up-weighted (REFERENCE 7).
+ * Every k is tested on the same recordings, so the points are comparable.
+ */
+export function personalisationCurve(req: CurveRequest): CurvePoint[] {
+  const maxK = Math.max(...req.ks);
+  const c = req.classes;
+  const sums = new Map<number, { edge: number; cloud: number; people: number }>();
+  for (const k of [0, ...req.ks]) sums.set(k, { edge: 0, cloud: 0, people: 0 });
+  req.folds.forEach((fold, f) => {
+    const rng = new Rng(req.seed + 31 * f);
+    const byClass = Array.from({ length: c }, (_, label) => rng.shuffle(fold.test.filter((i) => req.examples[i].label === label)));
+    const present = byClass.filter((members) => members.length > 0);
+    if (present.length < 2 || present.some((members) => members.length < maxK + TEST_PER_CLASS)) {
+      for (let i = 0; i < req.ks.length * 2; i++) req.progress.stage(`${fold.name}: too few recordings for the personalisation curve`);
+      return;
+    }
+    const test = present.flatMap((members) => members.slice(maxK));
+    const testExamples = test.map((i) => req.examples[i]);
+    const labels = testExamples.map((e) => e.label);
+    const zero = sums.get(0) as { edge: number; cloud: number; people: number };
+    for (const role of ['edge', 'cloud'] as Role[]) {
+      const logits = new Float32Array(test.length * c);
+      test.forEach((idx, j) => logits.set(req.oof.logits[role].subarray(idx * c, (idx + 1) * c), j * c));
+      zero[role] += accuracy(logits, labels, c);
+    }
+    zero.people += 1;
+    const train = fold.train.map((i) => req.examples[i]);
+    for (const k of req.ks) {
+      const own = present.flatMap((members) => members.slice(0, k)).map((i) => req.examples[i]);
+      const point = sums.get(k) as { edge: number; cloud: number; people: number };
+      for (const role of ['edge', 'cloud'] as Role[]) {
+        req.progress.stage(`${fold.name}: ${role} with ${k} own per class`);
+        const model = trainModel({
+          recipe: req.recipes[role],
+          classes: c,
+          train,
+          personal: own,
+          seed: req.seed + f * 7919 + k,
+          epochs: req.epochs,
+          onEpoch: (e, total) => req.progress.epoch(e + 1, total),
+        });
+        point[role] += accuracy(softmaxRows(modelLogits(model, testExamples), c), labels, c);
+      }
+      point.people += 1;
+    }
+  });
+  return [...sums.entries()]
+    .filter(([, s]) => s.people > 0)
+    .map(([perClass, s]) => ({ perClass, edge: s.edge / s.people, cloud: s.cloud / s.people, people: s.people }));
+}

@@ -1,0 +1,41 @@
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+
+/** Progress of long training work: a bar for the stages (folds, final models) and one for epochs. */
+export interface Progress {
+  stages(total: number): void;
+  stage(name: string): void;
+  epoch(done: number, total: number): void;
+  log(message: string): void;
+  stop(): void;
+}
+
+export const silentProgress: Progress = { stages: () => {}, stage: () => {}, epoch: () => {}, log: () => {}, stop: () => {} };
+
+/** Bars on stderr, so `--json`-style stdout stays clean. */
+export function terminalProgress(): Progress {
+  const multi = new MultiBar(
+    { format: '{label} |{bar}| {value}/{total} {name}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    Presets.shades_classic,
+  );
+  let stagesBar: SingleBar | undefined;
+  let epochBar: SingleBar | undefined;
+  return {
+    stages(total) {
+      stagesBar = multi.create(total, 0, { label: 'runs  ', name: '' });
+      epochBar = multi.create(1, 0, { label: 'epochs', name: '' });
+    },
+    stage(name) {
+      stagesBar?.increment(1, { label: 'runs  ', name });
+    },
+    epoch(done, total) {
+      epochBar?.setTotal(total);
+      epochBar?.update(done, { label: 'epochs', name: '' });
+    },
+    log(message) {
+      multi.log(`${message}\n`);
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}

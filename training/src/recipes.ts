@@ -1,0 +1,114 @@
+import { applyPreprocessing, type PreprocessingStep } from '../../gesture/src';
+import { augmentAligned, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
+import type { Example } from './data';
+import type { NetworkSpec } from './network';
+import type { Rng } from './rng';
+
+/** The frozen edge input (CONVENTIONS): resampled window -> gravityAlign -> averagePool(4) -> [25, 3]. */
+export const EDGE_POOL_FACTOR = 4;
+export const WINDOW_LENGTH = 100;
+export const SAMPLE_RATE_HZ = 100;
+export const EDGE_STEPS: PreprocessingStep[] = [{ op: 'gravityAlign' }, { op: 'averagePool', factor: EDGE_POOL_FACTOR }];
+
+export type Role = 'edge' | 'cloud';
+export type RecipeName = 'wand' | 'lab-baseline';
+
+export interface FitSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  finalLearningRate: number;
+  /** Early stopping on a random share of the training recordings (the lab's recipe). */
+  earlyStopping?: { fraction: number; patience: number };
+}
+
+/** How one model is made: its input steps, network, augmentation and optimiser settings. */
+export interface ModelRecipe {
+  role: Role;
+  summary: string;
+  network(classes: number): NetworkSpec;
+  /** Manifest steps from the resampled window to the input; fitted on training windows when they need statistics. */
+  preprocessing(train: readonly Example[]): PreprocessingStep[];
+  /** Augment after gravity alignment (the steps must then start with gravityAlign); null = no augmentation. */
+  augment: AugmentOptions | null;
+  fit: FitSettings;
+}
+
+const conv = (kernel: number, stride: number, filters: number) => ({ kind: 'conv1d' as const, kernel, stride, filters, activation: 'relu' as const });
+const dense = (units: number, activation: 'relu' | 'none' = 'relu') => ({ kind: 'dense' as const, units, activation });
+const gap = { kind: 'globalAveragePool' as const };
+
+/** This project's recipe: orientation-free inputs, heavy augmentation, small CNNs (REFERENCE 7). */
+const WAND_EDGE: ModelRecipe = {
+  role: 'edge',
+  summary: 'CNN on the gravity-aligned window pooled to 25 steps; heading/tilt/amplitude/time augmentation',
+  network: (classes) => ({ inputShape: [WINDOW_LENGTH / EDGE_POOL_FACTOR, 3], layers: [conv(5, 1, 16), conv(5, 2, 24), gap, dense(classes, 'none')] }),
+  preprocessing: () => EDGE_STEPS,
+  augment: DEFAULT_AUGMENT,
+  fit: { epochs: 24, batchSize: 64, learningRate: 3e-3, finalLearningRate: 1e-4 },
+};
+
+const CLOUD_POOL_FACTOR = 2;
+const WAND_CLOUD: ModelRecipe = {
+  role: 'cloud',
+  summary: 'deeper CNN on the gravity-aligned window pooled to 50 steps; same augmentation',
+  network: (classes) => ({
+    inputShape: [WINDOW_LENGTH / CLOUD_POOL_FACTOR, 3],
+    layers: [conv(5, 1, 32), conv(5, 2, 48), conv(3, 1, 64), gap, dense(64), dense(classes, 'none')],
+  }),
+  preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }],
+  augment: DEFAULT_AUGMENT,
+  fit: { epochs: 24, batchSize: 64, learningRate: 3e-3, finalLearningRate: 1e-4 },
+};
+
+/** Per-value mean and standard deviation over training windows (the lab's StandardScaler, now saved). */
+function standardizeStep(train: readonly Example[], steps: PreprocessingStep[]): PreprocessingStep {
+  const inputs = train.map((e) => applyPreprocessing(e.window, steps));
+  const size = inputs[0].length;
+  const mean = new Array<number>(size).fill(0);
+  const std = new Array<number>(size).fill(0);
+  for (const x of inputs) for (let i = 0; i < size; i++) mean[i] += x[i] / inputs.length;
+  for (const x of inputs) for (let i = 0; i < size; i++) std[i] += (x[i] - mean[i]) ** 2 / inputs.length;
+  return { op: 'standardize', mean: mean.map((m) => Math.fround(m)), std: std.map((s) => Math.fround(Math.max(Math.sqrt(s), 1e-6))) };
+}
+
+const LAB_FIT: FitSettings = { epochs: 50, batchSize: 32, learningRate: 1e-3, finalLearningRate: 1e-3, earlyStopping: { fraction: 0.2, patience: 10 } };
+
+/** REFERENCE 1.4: 100 raw samples flattened, StandardScaler, Dense 128-64 with dropout, Adam 1e-3, early stopping. */
+const LAB_CLOUD: ModelRecipe = {
+  role: 'cloud',
+  summary: "the lab's recipe: raw window, standardised per value, Dense 128 -> 64 with dropout 0.3/0.2, no augmentation",
+  network: (classes) => ({
+    inputShape: [WINDOW_LENGTH, 3],
+    layers: [dense(128), { kind: 'dropout', rate: 0.3 }, dense(64), { kind: 'dropout', rate: 0.2 }, dense(classes, 'none')],
+  }),
+  preprocessing: (train) => [standardizeStep(train, [])],
+  augment: null,
+  fit: LAB_FIT,
+};
+
+/** The lab's on-device net shape (REFERENCE 1.3: features -> 20 -> 10 -> classes) on the frozen edge input. */
+const LAB_EDGE: ModelRecipe = {
+  role: 'edge',
+  summary: "the lab's Edge Impulse shape: Dense 20 -> 10 on the edge input, no augmentation",
+  network: (classes) => ({ inputShape: [WINDOW_LENGTH / EDGE_POOL_FACTOR, 3], layers: [dense(20), dense(10), dense(classes, 'none')] }),
+  preprocessing: () => EDGE_STEPS,
+  augment: null,
+  fit: LAB_FIT,
+};
+
+export const RECIPES: Record<RecipeName, Record<Role, ModelRecipe>> = {
+  wand: { edge: WAND_EDGE, cloud: WAND_CLOUD },
+  'lab-baseline': { edge: LAB_EDGE, cloud: LAB_CLOUD },
+};
+
+/** The model input of one example: augmented from its aligned window when the recipe augments. */
+export function inputBuilder(recipe: ModelRecipe, steps: PreprocessingStep[]): (e: Example, rng: Rng | null) => Float32Array {
+  if (recipe.augment) {
+    if (steps[0]?.op !== 'gravityAlign') throw new Error('augmented recipes must start with gravityAlign');
+    const rest = steps.slice(1);
+    const options = recipe.augment;
+    return (e, rng) => applyPreprocessing(rng ? augmentAligned(e.aligned, rng, options) : e.aligned, rest);
+  }
+  return (e) => applyPreprocessing(e.window, steps);
+}

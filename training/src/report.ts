@@ -1,0 +1,173 @@
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReliabilityBin } from './calibration';
+import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
+import { cascadeAt } from './offload';
+import type { TrainOptions, TrainResult } from './train';
+
+const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
+const num = (v: number, digits = 3): string => v.toFixed(digits);
+
+/** The end-of-run summary: one row per model, as printed by the CLI and at the top of the report. */
+export function summaryRows(r: TrainResult): string[][] {
+  const rows: string[][] = [['model', 'parameters', 'held-out accuracy (mean over people)', 'pooled', 'ECE before', 'ECE after']];
+  const add = (name: string, key: string) => {
+    const f = r.figures[key];
+    if (f) rows.push([name, String(f.parameters), pct(f.accuracy), pct(f.pooledAccuracy), num(f.eceBefore), num(f.eceAfter)]);
+  };
+  add('edge', 'edge');
+  add('cloud', 'cloud');
+  rows.push([`cascade (threshold ${num(r.cascade.threshold)}, ${pct(r.cascade.offloadFraction)} offloaded)`, '-', pct(r.cascade.macroAccuracy), pct(r.cascade.accuracy), '-', '-']);
+  add('lab baseline: edge', 'baseline-edge');
+  add('lab baseline: cloud', 'baseline-cloud');
+  return rows;
+}
+
+export function markdownTable(rows: string[][]): string {
+  const [head, ...body] = rows;
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function textTable(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n');
+}
+
+const reliabilityPoints = (series: string, bins: ReliabilityBin[]) =>
+  bins.filter((b) => b.count > 0).map((b) => ({ series, confidence: b.confidence, accuracy: b.accuracy, count: b.count }));
+
+/** At most one point per half-percent of offload (the best there): keeps the SVG small. */
+function thinCurve<T extends { offloadFraction: number; accuracy: number }>(curve: T[]): T[] {
+  const best = new Map<number, T>();
+  for (const p of curve) {
+    const bucket = Math.round(p.offloadFraction * 200);
+    const current = best.get(bucket);
+    if (!current || p.accuracy > current.accuracy) best.set(bucket, p);
+  }
+  return [...best.values()].sort((a, b) => a.offloadFraction - b.offloadFraction);
+}
+
+/** report.md and its SVG images in the model folder. */
+export async function writeReport(out: string, r: TrainResult, options: TrainOptions): Promise<void> {
+  const labels = r.data.labels;
+  const images: Record<string, Promise<string>> = {
+    'confusion-edge.svg': renderSvg(confusionChart('edge (held-out)', labels, r.figures.edge.confusion)),
+    'confusion-cloud.svg': renderSvg(confusionChart('cloud (held-out)', labels, r.figures.cloud.confusion)),
+    'confusion-cascade.svg': renderSvg(confusionChart('cascade (held-out)', labels, r.cascade.confusion)),
+  };
+  const edgeOnly = r.figures.edge.pooledAccuracy;
+  const cloudOnly = r.figures.cloud.pooledAccuracy;
+  const offloadLines: Line[] = [
+    ...thinCurve(r.curve).map((p) => ({ series: 'cascade', x: p.offloadFraction, y: p.accuracy })),
+    ...r.oracle.map((p) => ({ series: 'oracle (offload exactly the edge errors)', x: p.offloadFraction, y: p.accuracy })),
+    { series: 'edge only', x: 0, y: edgeOnly },
+    { series: 'edge only', x: 1, y: edgeOnly },
+    { series: 'cloud only', x: 0, y: cloudOnly },
+    { series: 'cloud only', x: 1, y: cloudOnly },
+  ];
+  images['offload.svg'] = renderSvg(lineChart('accuracy vs offload fraction (held-out, pooled)', 'fraction of gestures sent to the cloud', 'accuracy', offloadLines));
+  images['reliability.svg'] = renderSvg(
+    reliabilityChart('reliability (held-out)', [
+      ...reliabilityPoints('edge before', r.reliability.edge.before),
+      ...reliabilityPoints('edge after', r.reliability.edge.after),
+      ...reliabilityPoints('cloud before', r.reliability.cloud.before),
+      ...reliabilityPoints('cloud after', r.reliability.cloud.after),
+    ]),
+  );
+  if (r.personal.length > 0) {
+    images['personalisation.svg'] = renderSvg(
+      lineChart(
+        'accuracy on held-out people vs own recordings',
+        'own recordings per class',
+        'accuracy',
+        r.personal.flatMap((p) => [
+          { series: 'cloud', x: p.perClass, y: p.cloud },
+          { series: 'edge', x: p.perClass, y: p.edge },
+        ]),
+      ),
+    );
+  }
+  for (const [name, svg] of Object.entries(images)) writeFileSync(join(out, name), await svg);
+
+  const gap = cloudOnly - edgeOnly;
+  const at = (f: number) => {
+    const points = r.curve.filter((p) => p.offloadFraction <= f + 1e-9);
+    return points.reduce((a, b) => (b.accuracy > a.accuracy ? b : a), points[0] ?? cascadeAt({ edgeProbs: new Float32Array(), cloudProbs: new Float32Array(), labels: [], classes: labels.length }, 0));
+  };
+  const recovered = (f: number) => (gap > 0 ? pct((at(f).accuracy - edgeOnly) / gap) : '-');
+  const m = r.manifest;
+  const groupNames = Object.keys(r.figures.cloud.perGroup);
+  const perGroupRows = [
+    ['held out', 'recordings', 'edge', 'cloud', ...(r.figures['baseline-cloud'] ? ['lab baseline cloud'] : [])],
+    ...groupNames.map((g) => [
+      g,
+      String(r.figures.cloud.perGroup[g].n),
+      pct(r.figures.edge.perGroup[g]?.accuracy),
+      pct(r.figures.cloud.perGroup[g]?.accuracy),
+      ...(r.figures['baseline-cloud'] ? [pct(r.figures['baseline-cloud'].perGroup[g]?.accuracy)] : []),
+    ]),
+  ];
+  const size = (f: string) => `${(statSync(join(out, f)).size / 1024).toFixed(1)} KB`;
+  const lines = [
+    `# Model card: ${m.name} ${m.version}`,
+    '',
+    `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${options.data}\`: ${r.data.examples.length} recordings, ` +
+      `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
+      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${options.personal}\` up-weighted to 25 % of draws.` : ''}`,
+    '',
+    `**Evaluation:** ${m.metrics.evaluation}.`,
+    ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
+    '',
+    '## Summary',
+    '',
+    markdownTable(summaryRows(r)),
+    '',
+    `Edge: \`${r.figures.edge.architecture}\`, ${r.figures.edge.parameters} parameters, ${r.figures.edge.multiplyAdds} multiply-adds per window. ` +
+      `Cloud: \`${r.figures.cloud.architecture}\`, ${r.figures.cloud.parameters} parameters, ${r.figures.cloud.multiplyAdds} multiply-adds.`,
+    '',
+    '## Offloading',
+    '',
+    `Threshold **${num(m.offload.threshold, 4)}** (${m.offload.rule}): ${pct(m.offload.expectedOffloadFraction)} of held-out gestures offloaded, cascade accuracy ${pct(r.cascade.accuracy)} vs cloud-only ${pct(cloudOnly)} and edge-only ${pct(edgeOnly)} (pooled). ` +
+      `Share of the edge-cloud gap recovered: ${recovered(0.1)} at 10 % offload, ${recovered(0.2)} at 20 %.`,
+    '',
+    '![accuracy vs offload fraction](offload.svg)',
+    '',
+    '## Calibration',
+    '',
+    `Temperatures fitted on held-out people and folded into the exported last layers: edge T = ${num(r.figures.edge.temperature)}, cloud T = ${num(r.figures.cloud.temperature)}. ` +
+      'ECE "after" is cross-fitted (each fold\'s temperature comes from the other folds); the diagram uses the exported temperature.',
+    '',
+    '![reliability diagram](reliability.svg)',
+    '',
+    '## Confusion matrices (held-out)',
+    '',
+    '![edge](confusion-edge.svg) ![cloud](confusion-cloud.svg) ![cascade](confusion-cascade.svg)',
+    '',
+    '## Per held-out person',
+    '',
+    markdownTable(perGroupRows),
+    '',
+  ];
+  if (r.personal.length > 0) {
+    lines.push(
+      '## Accuracy vs own recordings',
+      '',
+      "Each held-out person with enough recordings: k of their recordings per class join training at 25 % of draws; the rest are tested (the same test set for every k).",
+      '',
+      markdownTable([['own recordings per class', 'people', 'edge', 'cloud'], ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud)])]),
+      '',
+      '![accuracy vs own recordings](personalisation.svg)',
+      '',
+    );
+  }
+  lines.push(
+    '## Export',
+    '',
+    `- Final models trained on all ${r.data.examples.length} recordings in ${r.finalTrainingSeconds.toFixed(1)} s (edge + cloud, tfjs wasm backend).`,
+    `- onnxruntime-node vs TensorFlow.js, largest probability difference on 256 windows: ${r.parityMaxAbsDiff.toExponential(2)}.`,
+    `- Files: cloud.onnx ${size('cloud.onnx')}, edge.onnx ${size('edge.onnx')}, edge_model.h ${size('edge_model.h')}, golden.json ${size('golden.json')}.`,
+    '- Preprocessing is in model.json (`models.*.preprocessing`), applied by the service, the evaluator and the firmware alike.',
+    '',
+  );
+  writeFileSync(join(out, 'report.md'), lines.join('\n'));
+}

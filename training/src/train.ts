@@ -1,0 +1,275 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fingerprintRecordings, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
+import { useWasmBackend } from './backend';
+import { expectedCalibrationError, fitTemperature, reliability, softmaxRows, type ReliabilityBin } from './calibration';
+import { crossValidate, type OutOfFold } from './crossval';
+import { loadTrainingData, type Example, type GroupBy, type TrainingData } from './data';
+import { planFolds, type FoldPlan } from './folds';
+import { goldenFile, pickGoldenSources } from './golden';
+import { edgeHeader } from './header';
+import { confusionMatrix, groupedAccuracy, predictions } from './metrics';
+import { trainModel, type TrainedModel } from './model-training';
+import { describeNetwork, parameterCount, multiplyAdds } from './network';
+import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs, type OffloadRule } from './offload';
+import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
+import { openSession, runSession } from './onnx-run';
+import { personalisationCurve, type CurvePoint } from './personal-curve';
+import { silentProgress, type Progress } from './progress';
+import { EDGE_POOL_FACTOR, inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type RecipeName, type Role } from './recipes';
+import { writeReport } from './report';
+import { predictLogits } from './fit';
+
+export interface TrainOptions {
+  data: string;
+  out: string;
+  classes?: string[];
+  seed: number;
+  personal?: string;
+  groupBy: GroupBy;
+  model: RecipeName;
+  offload: OffloadRule;
+  /** Own recordings per class for the personalisation curve ([] skips it). */
+  curve: number[];
+  /** Also cross-validate the lab's recipe on the same folds (skipped when it is the model). */
+  compareBaseline: boolean;
+  minPerClass: number;
+  name: string;
+  goldenCount: number;
+  /** Overrides every recipe's epoch count (quick runs, tests). */
+  epochs?: number;
+  /** Evaluate only the first N folds (quick runs, tests); the report says so. */
+  maxFolds?: number;
+  progress?: Progress;
+}
+
+/** One model's held-out figures. */
+export interface ModelFigures {
+  accuracy: number;
+  macroAccuracy: number;
+  pooledAccuracy: number;
+  perGroup: Record<string, { n: number; accuracy: number }>;
+  temperature: number;
+  eceBefore: number;
+  eceAfter: number;
+  confusion: number[][];
+  parameters: number;
+  multiplyAdds: number;
+  architecture: string;
+}
+
+export interface TrainResult {
+  manifest: ModelManifest;
+  plan: FoldPlan;
+  figures: Record<string, ModelFigures>;
+  cascade: { accuracy: number; macroAccuracy: number; offloadFraction: number; threshold: number; confusion: number[][] };
+  curve: ReturnType<typeof cascadeCurve>;
+  oracle: { offloadFraction: number; accuracy: number }[];
+  personal: CurvePoint[];
+  finalTrainingSeconds: number;
+  parityMaxAbsDiff: number;
+  reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
+  data: TrainingData;
+  warnings: string[];
+}
+
+const subset = (logits: Float32Array, rows: number[], c: number): Float32Array => {
+  const out = new Float32Array(rows.length * c);
+  rows.forEach((r, i) => out.set(logits.subarray(r * c, (r + 1) * c), i * c));
+  return out;
+};
+
+/** ECE of held-out probabilities when each fold's temperature is fitted on the other folds only. */
+function crossFittedEce(logits: Float32Array, labels: Int32Array, oof: OutOfFold, folds: number, c: number): number {
+  const calibrated = new Float32Array(logits.length);
+  for (let f = 0; f < folds; f++) {
+    const inside = [...labels.keys()].filter((i) => oof.foldOf[i] === f);
+    const outside = [...labels.keys()].filter((i) => oof.foldOf[i] !== f && oof.foldOf[i] >= 0);
+    const t = fitTemperature(subset(logits, outside, c), outside.map((i) => labels[i]), c);
+    const probs = softmaxRows(subset(logits, inside, c), c, t);
+    inside.forEach((idx, j) => calibrated.set(probs.subarray(j * c, (j + 1) * c), idx * c));
+  }
+  return expectedCalibrationError(calibrated, labels, c);
+}
+
+function figuresFor(key: string, model: TrainedModel['recipe'], oof: OutOfFold, rows: number[], examples: readonly Example[], c: number, folds: number): ModelFigures {
+  const logits = subset(oof.logits[key], rows, c);
+  const labels = Int32Array.from(rows, (i) => examples[i].label);
+  const groups = rows.map((i) => examples[i].group);
+  const predicted = predictions(logits, rows.length, c);
+  const g = groupedAccuracy(predicted, labels, groups);
+  const temperature = fitTemperature(logits, labels, c);
+  const local: OutOfFold = { logits: {}, foldOf: Int32Array.from(rows, (i) => oof.foldOf[i]) };
+  const spec = model.network(c);
+  return {
+    accuracy: g.macro,
+    macroAccuracy: g.macro,
+    pooledAccuracy: g.pooled,
+    perGroup: g.perGroup,
+    temperature,
+    eceBefore: expectedCalibrationError(softmaxRows(logits, c), labels, c),
+    eceAfter: crossFittedEce(logits, labels, local, folds, c),
+    confusion: confusionMatrix(predicted, labels, c),
+    parameters: parameterCount(spec),
+    multiplyAdds: multiplyAdds(spec),
+    architecture: describeNetwork(spec),
+  };
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const progress = options.progress ?? silentProgress;
+  const warnings: string[] = [];
+  await useWasmBackend();
+  const data = loadTrainingData(options.data, { classes: options.classes, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: options.minPerClass });
+  const personal = options.personal
+    ? loadTrainingData(options.personal, { classes: data.labels, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: 1 }).examples.map((e) => ({ ...e, group: `personal:${e.group}` }))
+    : [];
+  const c = data.labels.length;
+  const plan = planFolds(data.examples, options.seed);
+  if (plan.warning) warnings.push(plan.warning);
+  const folds = options.maxFolds ? plan.folds.slice(0, options.maxFolds) : plan.folds;
+  if (folds.length < plan.folds.length) warnings.push(`only ${folds.length} of ${plan.folds.length} folds were evaluated (--max-folds)`);
+  const recipes = RECIPES[options.model];
+  const evaluated: Record<string, TrainedModel['recipe']> = { edge: recipes.edge, cloud: recipes.cloud };
+  if (options.compareBaseline && options.model !== 'lab-baseline') {
+    evaluated['baseline-edge'] = RECIPES['lab-baseline'].edge;
+    evaluated['baseline-cloud'] = RECIPES['lab-baseline'].cloud;
+  }
+  const curveGroups = plan.kind === 'grouped' && options.curve.length > 0 ? folds.length : 0;
+  progress.stages(folds.length * Object.keys(evaluated).length + curveGroups * options.curve.length * 2 + 2);
+
+  const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, progress });
+  const rows = [...data.examples.keys()].filter((i) => oof.foldOf[i] >= 0);
+  const figures: Record<string, ModelFigures> = {};
+  for (const [key, recipe] of Object.entries(evaluated)) figures[key] = figuresFor(key, recipe, oof, rows, data.examples, c, folds.length);
+
+  const labels = Int32Array.from(rows, (i) => data.examples[i].label);
+  const cascadeData: CascadeInputs = {
+    edgeProbs: softmaxRows(subset(oof.logits.edge, rows, c), c, figures.edge.temperature),
+    cloudProbs: softmaxRows(subset(oof.logits.cloud, rows, c), c, figures.cloud.temperature),
+    labels,
+    classes: c,
+  };
+  const choice = chooseThreshold(cascadeData, options.offload);
+  const curve = cascadeCurve(cascadeData);
+  const oracle = Array.from({ length: 21 }, (_, i) => ({ offloadFraction: i / 20, accuracy: oracleAccuracy(cascadeData, i / 20) }));
+  const cascadePred = Int32Array.from(labels, (_, i) => {
+    const edge = predictions(cascadeData.edgeProbs.subarray(i * c, (i + 1) * c), 1, c)[0];
+    const conf = cascadeData.edgeProbs[i * c + edge];
+    return conf < choice.threshold ? predictions(cascadeData.cloudProbs.subarray(i * c, (i + 1) * c), 1, c)[0] : edge;
+  });
+  const cascadeGrouped = groupedAccuracy(cascadePred, labels, rows.map((i) => data.examples[i].group));
+
+  const personalPoints = curveGroups
+    ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, progress })
+    : [];
+
+  // Final models: all the data (and the user's own recordings), temperatures from the held-out people.
+  const started = Date.now();
+  const final: Record<Role, TrainedModel> = {} as Record<Role, TrainedModel>;
+  for (const role of ['edge', 'cloud'] as Role[]) {
+    progress.stage(`final ${role}`);
+    final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, onEpoch: (e, total) => progress.epoch(e + 1, total) });
+  }
+  const finalTrainingSeconds = (Date.now() - started) / 1000;
+
+  mkdirSync(options.out, { recursive: true });
+  const fingerprint = fingerprintRecordings([...data.examples, ...personal].map((e) => e.recording));
+  const version = `${fingerprint.slice(0, 12)}-s${options.seed}`;
+  const calibrated = {
+    edge: foldTemperature(final.edge.weights, figures.edge.temperature),
+    cloud: foldTemperature(final.cloud.weights, figures.cloud.temperature),
+  };
+  for (const role of ['edge', 'cloud'] as Role[]) {
+    writeFileSync(join(options.out, `${role}.onnx`), exportOnnx(calibrated[role], { name: `${options.name}-${role}`, docString: recipes[role].summary }));
+  }
+  const header = 'edge_model.h';
+  const evaluation =
+    plan.kind === 'grouped'
+      ? `leave-one-${options.groupBy}-out over ${plan.folds.length} ${options.groupBy === 'dataset' ? 'datasets (one person each)' : 'people'}${folds.length < plan.folds.length ? ` (first ${folds.length} folds only)` : ''}; accuracy = mean over held-out people`
+      : `OPTIMISTIC: stratified ${plan.folds.length}-fold split of ${data.groups.length} person(s); it does not measure new people`;
+  const modelEntry = (role: Role) => ({
+    file: `${role}.onnx`,
+    inputName: ONNX_INPUT,
+    outputName: ONNX_OUTPUT,
+    inputShape: calibrated[role].spec.inputShape,
+    preprocessing: final[role].steps,
+    temperature: figures[role].temperature,
+    parameters: figures[role].parameters,
+    architecture: figures[role].architecture,
+  });
+  const manifest = parseManifest({
+    schemaVersion: 1,
+    name: options.name,
+    version,
+    createdAt: new Date().toISOString(),
+    labels: data.labels,
+    input: { sampleRateHz: SAMPLE_RATE_HZ, windowLength: WINDOW_LENGTH, channels: ['x', 'y', 'z'], units: 'm/s^2' },
+    models: { cloud: modelEntry('cloud'), edge: { ...modelEntry('edge'), header } },
+    offload: { threshold: choice.threshold, rule: choice.rule, expectedOffloadFraction: choice.offloadFraction },
+    metrics: {
+      evaluation,
+      cloud: { accuracy: figures.cloud.accuracy, pooledAccuracy: figures.cloud.pooledAccuracy, eceBefore: figures.cloud.eceBefore, eceAfter: figures.cloud.eceAfter },
+      edge: { accuracy: figures.edge.accuracy, pooledAccuracy: figures.edge.pooledAccuracy, eceBefore: figures.edge.eceBefore, eceAfter: figures.edge.eceAfter },
+      cascade: { accuracy: cascadeGrouped.macro, pooledAccuracy: choice.accuracy, offloadFraction: choice.offloadFraction },
+      ...(figures['baseline-cloud'] ? { labBaseline: { cloud: figures['baseline-cloud'].accuracy, edge: figures['baseline-edge'].accuracy } } : {}),
+      ...(personalPoints.length ? { personalisation: personalPoints } : {}),
+    },
+    data: {
+      fingerprint,
+      recordings: data.examples.length + personal.length,
+      people: new Set([...data.examples, ...personal].map((e) => e.recording.personId)).size,
+      classes: Object.fromEntries(data.labels.map((l, i) => [l, [...data.examples, ...personal].filter((e) => e.label === i).length])),
+    },
+    training: {
+      recipe: options.model,
+      seed: options.seed,
+      groupBy: options.groupBy,
+      folds: folds.length,
+      personalRecordings: personal.length,
+      finalTrainingSeconds,
+      backend: 'tfjs-wasm',
+    },
+  });
+  writeFileSync(join(options.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(
+    join(options.out, header),
+    edgeHeader(calibrated.edge, { name: options.name, version, labels: data.labels, windowLength: WINDOW_LENGTH, sampleRateHz: SAMPLE_RATE_HZ, poolFactor: EDGE_POOL_FACTOR, threshold: choice.threshold }),
+  );
+
+  // Golden vectors and the export check both come from onnxruntime, exactly as deployed.
+  const sessions = { edge: await openSession(join(options.out, 'edge.onnx')), cloud: await openSession(join(options.out, 'cloud.onnx')) };
+  const predict = (role: Role, inputs: Float32Array[]) => runSession(sessions[role], inputs, calibrated[role].spec.inputShape);
+  const golden = await goldenFile(manifest, pickGoldenSources(data.examples, options.goldenCount, options.seed, options.data), predict);
+  writeFileSync(join(options.out, 'golden.json'), `${JSON.stringify(golden)}\n`);
+  let parityMaxAbsDiff = 0;
+  for (const role of ['edge', 'cloud'] as Role[]) {
+    const sample = data.examples.slice(0, 256);
+    const build = inputBuilder(final[role].recipe, final[role].steps);
+    const inputs = sample.map((e) => build(e, null));
+    const ort = await predict(role, inputs);
+    const tfjs = softmaxRows(predictLogits(calibrated[role], inputs), c);
+    for (let i = 0; i < ort.length; i++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(ort[i] - tfjs[i]));
+  }
+  await Promise.all([sessions.edge.release(), sessions.cloud.release()]);
+
+  const result: TrainResult = {
+    manifest,
+    plan,
+    figures,
+    cascade: { accuracy: choice.accuracy, macroAccuracy: cascadeGrouped.macro, offloadFraction: choice.offloadFraction, threshold: choice.threshold, confusion: confusionMatrix(cascadePred, labels, c) },
+    curve,
+    oracle,
+    personal: personalPoints,
+    finalTrainingSeconds,
+    parityMaxAbsDiff,
+    reliability: {
+      edge: { before: reliability(softmaxRows(subset(oof.logits.edge, rows, c), c), labels, c), after: reliability(cascadeData.edgeProbs, labels, c) },
+      cloud: { before: reliability(softmaxRows(subset(oof.logits.cloud, rows, c), c), labels, c), after: reliability(cascadeData.cloudProbs, labels, c) },
+    },
+    data,
+    warnings,
+  };
+  await writeReport(options.out, result, options);
+  return result;
+}
