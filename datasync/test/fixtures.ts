@@ -3,16 +3,19 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..', '..');
 export const SAMPLE = join(REPO, 'data', 'sample');
-export const POOL = resolve(REPO, '../shared/gesture-data');
 
-/** Copy the first `perClass` recordings of each class folder of `source` into `target/<class>/`. */
-export function copyRecordings(source: string, target: string, perClass: number): string[] {
+/**
+ * Copy the first `perClass` recordings of each class folder of `source` into `target/<class>/`,
+ * optionally renamed (to stand for another person's recordings).
+ */
+export function copyRecordings(source: string, target: string, perClass: number, rename = (name: string) => name): string[] {
   const copied: string[] = [];
   for (const cls of readdirSync(source, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     mkdirSync(join(target, cls.name), { recursive: true });
     for (const file of readdirSync(join(source, cls.name)).filter((f) => f.endsWith('.csv')).sort().slice(0, perClass)) {
-      copyFileSync(join(source, cls.name, file), join(target, cls.name, file));
-      copied.push(join(target, cls.name, file));
+      const copy = join(target, cls.name, rename(file));
+      copyFileSync(join(source, cls.name, file), copy);
+      copied.push(copy);
     }
   }
   return copied;

@@ -1,0 +1,130 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { decideGate, isCrossPerson } from '../src/gate/decide';
+import { fetchDeployedModel, modelVersionUrl, type DeployedModel } from '../src/gate/deployedModel';
+import { gateSummary } from '../src/gate/summary';
+
+const LODO = 'leave-one-dataset-out over 12 datasets (one person each); accuracy = mean over held-out people';
+const SAME = 'OPTIMISTIC: stratified 5-fold split of 1 person(s); it does not measure new people';
+
+const candidate = (accuracy: number, evaluation = LODO, labels = ['O', 'V', 'Z']) => ({
+  name: 'wand-gestures',
+  version: 'abc-s1',
+  labels,
+  metrics: { evaluation, cloud: { accuracy, pooledAccuracy: accuracy }, cascade: { accuracy: accuracy - 0.01, offloadFraction: 0.2 } },
+});
+const deployed = (cloudAccuracy: number, evaluation = LODO, labels = ['O', 'V', 'Z']): DeployedModel => ({ name: 'wand-gestures', version: 'old-s1', labels, evaluation, cloudAccuracy });
+const failed = (d: ReturnType<typeof decideGate>) => d.checks.filter((c) => !c.pass).map((c) => c.name);
+
+describe('evaluation gate', () => {
+  it('passes a cross-person model above the minimum on a first deployment', () => {
+    const d = decideGate({ candidate: candidate(0.82), deployed: null, minAccuracy: 0.75 });
+    expect(d.pass).toBe(true);
+    expect(d.checks.find((c) => c.name === 'not worse than deployed')?.detail).toBe('nothing deployed yet');
+  });
+
+  it('fails below the stack minimum, and below the deployed model', () => {
+    expect(failed(decideGate({ candidate: candidate(0.7), deployed: null, minAccuracy: 0.75 }))).toEqual(['minimum accuracy']);
+    expect(failed(decideGate({ candidate: candidate(0.8), deployed: deployed(0.81), minAccuracy: 0.75 }))).toEqual(['not worse than deployed']);
+    expect(decideGate({ candidate: candidate(0.81), deployed: deployed(0.81), minAccuracy: 0.75 }).pass).toBe(true);
+  });
+
+  it('never lets a same-person figure pass as cross-person', () => {
+    expect(failed(decideGate({ candidate: candidate(0.99, SAME), deployed: null, minAccuracy: 0.75 }))).toEqual(['cross-person evaluation']);
+    expect(isCrossPerson(LODO)).toBe(true);
+  });
+
+  it('does not compare with a deployed model that has other classes or only a same-person figure', () => {
+    const otherClasses = decideGate({ candidate: candidate(0.8), deployed: deployed(0.95, LODO, ['O', 'V', 'Z', 'S']), minAccuracy: 0.75 });
+    expect(otherClasses.pass).toBe(true);
+    expect(otherClasses.checks[2].detail).toContain('not comparable');
+    const samePerson = decideGate({ candidate: candidate(0.8), deployed: deployed(0.99, SAME), minAccuracy: 0.75 });
+    expect(samePerson.pass).toBe(true);
+    expect(samePerson.checks[2].detail).toContain('same-person');
+    // Label order differs only: the same classes, so the figures are comparable.
+    expect(failed(decideGate({ candidate: candidate(0.8), deployed: deployed(0.9, LODO, ['z', 'o', 'v']), minAccuracy: 0.75 }))).toEqual(['not worse than deployed']);
+  });
+});
+
+describe('deployed model lookup', () => {
+  const outputs = {
+    githubSubscriptionId: '00000000-0000-0000-0000-000000000001',
+    resourceGroupName: 'rg-wand-jdoe42-dev-abc123',
+    workspaceName: 'mlw-jdoe42-dev-abc123',
+    modelName: 'wand-gestures',
+    modelVersion: 'abc-s1',
+  };
+
+  it('treats a stack without outputs as never deployed, and refuses outputs that do not name the model', async () => {
+    expect(modelVersionUrl({})).toBeUndefined();
+    expect(() => modelVersionUrl({ appUrl: 'https://x' })).toThrow('modelName');
+    await expect(fetchDeployedModel({}, async () => 'unused')).resolves.toBeNull();
+  });
+
+  it('reads the registered version and its metric tags over HTTP with the bearer token', async () => {
+    let seen: { url?: string; headers?: IncomingHttpHeaders } = {};
+    const arm = createServer((req, res) => {
+      seen = { url: req.url, headers: req.headers };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ properties: { tags: { labels: 'O,V,Z', 'metrics.evaluation': LODO, 'metrics.cloud.accuracy': '0.8123', owner: 'jdoe42' } } }));
+    });
+    arm.listen(0, '127.0.0.1');
+    await once(arm, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(arm.address() as AddressInfo).port}`;
+      const model = await fetchDeployedModel(outputs, async () => 'token-123', base);
+      expect(model).toEqual({ name: 'wand-gestures', version: 'abc-s1', labels: ['O', 'V', 'Z'], evaluation: LODO, cloudAccuracy: 0.8123 });
+      expect(seen.headers?.authorization).toBe('Bearer token-123');
+      expect(seen.url).toBe(
+        '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-wand-jdoe42-dev-abc123/providers/Microsoft.MachineLearningServices/workspaces/mlw-jdoe42-dev-abc123/models/wand-gestures/versions/abc-s1?api-version=2024-10-01',
+      );
+    } finally {
+      arm.close();
+    }
+  });
+
+  it('fails loudly when the registry answers an error or the version has no metric tags', async () => {
+    const answers = [
+      { status: 403, body: { error: { code: 'AuthorizationFailed' } } },
+      { status: 200, body: { properties: { tags: { labels: 'O,V,Z' } } } },
+    ];
+    const arm = createServer((_req, res) => {
+      const a = answers.shift() ?? { status: 500, body: {} };
+      res.statusCode = a.status;
+      res.end(JSON.stringify(a.body));
+    });
+    arm.listen(0, '127.0.0.1');
+    await once(arm, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(arm.address() as AddressInfo).port}`;
+      await expect(fetchDeployedModel(outputs, async () => 't', base)).rejects.toThrow('HTTP 403');
+      await expect(fetchDeployedModel(outputs, async () => 't', base)).rejects.toThrow('no held-out metrics');
+    } finally {
+      arm.close();
+    }
+  });
+});
+
+describe('job summary', () => {
+  it('shows the verdict, the accuracy table, per-person figures and the chart inline', () => {
+    const manifest = {
+      ...candidate(0.82),
+      offload: { threshold: 0.81, rule: 'target', expectedOffloadFraction: 0.2 },
+      data: { recordings: 900, people: 9 },
+    } as unknown as Parameters<typeof gateSummary>[0];
+    const decision = decideGate({ candidate: manifest, deployed: null, minAccuracy: 0.75 });
+    const evaluation = {
+      n: 10,
+      edge: { accuracy: 0.7, meanOverPeople: 0.7 },
+      cloud: { accuracy: 0.9, meanOverPeople: 0.9 },
+      cascade: { accuracy: 0.85, meanOverPeople: 0.85, offloadFraction: 0.3 },
+      perPerson: { 'sample/cherry': { n: 10, edge: 0.7, cloud: 0.9, cascade: 0.85, offloadFraction: 0.3 } },
+    };
+    const md = gateSummary(manifest, decision, evaluation, '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    expect(md).toContain('gate passed');
+    expect(md).toContain('| cloud | 82.0 % | 82.0 % | 100 % |');
+    expect(md).toContain('| sample/cherry | 10 | 70.0 % | 90.0 % | 85.0 % | 30.0 % |');
+    expect(md).toContain(`src="data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>').toString('base64')}"`);
+  });
+});

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const REPO = resolve(__dirname, '..', '..');
+const WORKFLOWS = join(REPO, '.github', 'workflows');
+const VALIDATOR = join(REPO, 'node_modules', '.bin', 'action-validator');
+const README = readFileSync(join(REPO, 'delivery', 'README.md'), 'utf8');
+const SCRIPTS = Object.keys(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts);
+
+const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const text = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  steps: Step[];
+  concurrency?: { group: string };
+}
+interface Workflow {
+  permissions?: Record<string, string>;
+  concurrency?: { group: string };
+  jobs: Record<string, Job>;
+}
+const workflow = (file: string): Workflow => parse(text(file)) as Workflow;
+const steps = (file: string): Step[] => Object.values(workflow(file).jobs).flatMap((j) => j.steps);
+const runs = (file: string): string => steps(file).map((s) => s.run ?? '').join('\n');
+
+const validate = (path: string) => spawnSync(VALIDATOR, [path], { encoding: 'utf8' });
+
+it('finds the three workflows', () => {
+  expect(files).toEqual(['ci.yml', 'teardown.yml', 'train-deploy.yml']);
+});
+
+describe.each(files)('%s', (file) => {
+  it('is valid against the GitHub workflow schema (action-validator, offline)', () => {
+    const result = validate(join(WORKFLOWS, file));
+    expect({ status: result.status, errors: result.status === 0 ? '' : result.stdout + result.stderr }).toEqual({ status: 0, errors: '' });
+  });
+
+  it('calls only npm scripts that exist and TypeScript files that exist', () => {
+    const npmRuns = [...runs(file).matchAll(/npm run (?:--silent )?([\w:.-]+)/g)].map((m) => m[1]);
+    expect(npmRuns.filter((name) => !SCRIPTS.includes(name))).toEqual([]);
+    const tsxFiles = [...runs(file).matchAll(/npx tsx (\S+\.ts)/g)].map((m) => m[1]);
+    expect(tsxFiles.filter((p) => !existsSync(join(REPO, p)))).toEqual([]);
+  });
+
+  it('documents every secret and variable it reads in delivery/README.md', () => {
+    const names = [...new Set([...text(file).matchAll(/\b(?:secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+    const undocumented = names.filter((n) => n !== 'GITHUB_TOKEN' && !new RegExp(`^\\|\\s*\`${n}\``, 'm').test(README));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('pins every action to an exact release and asks for no permission by default', () => {
+    const unpinned = steps(file)
+      .map((s) => s.uses)
+      .filter((u): u is string => u !== undefined && !/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/.test(u));
+    expect(unpinned).toEqual([]);
+    const top = workflow(file).permissions ?? { unset: 'write-all' };
+    expect(Object.values(top).filter((v) => v === 'write')).toEqual([]);
+    expect(top).not.toHaveProperty('unset');
+  });
+});
+
+it('gives an OIDC token only to the jobs that sign in to Azure', () => {
+  for (const file of files) {
+    for (const [name, job] of Object.entries(workflow(file).jobs)) {
+      const signsIn = job.steps.some((s) => s.uses?.startsWith('azure/login@') || s.uses?.startsWith('pulumi/actions@'));
+      expect({ job: `${file}:${name}`, idToken: job.permissions?.['id-token'] === 'write' }).toEqual({ job: `${file}:${name}`, idToken: signsIn });
+    }
+  }
+});
+
+it('runs deploys and teardowns of one stack one at a time (one concurrency group per stack)', () => {
+  const deploy = workflow('train-deploy.yml').concurrency?.group ?? '';
+  const teardown = workflow('teardown.yml').jobs.destroy.concurrency?.group ?? '';
+  expect(deploy.startsWith('wandcloud-stack-${{')).toBe(true);
+  expect(teardown).toBe('wandcloud-stack-${{ matrix.stack }}');
+});
+
+it('names in the README only stack outputs the infra program exports', () => {
+  const exported = [...readFileSync(join(REPO, 'infra', 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+  const mentioned = [...new Set([...README.matchAll(/pulumi stack output (?:--show-secrets )?(\w+)/g)].map((m) => m[1]))];
+  expect(mentioned.length).toBeGreaterThan(3);
+  expect(mentioned.filter((o) => !exported.includes(o))).toEqual([]);
+});
+
+it('the validator rejects a broken workflow (the checks above can fail)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wand-workflow-'));
+  try {
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'name: broken\non: push\njobs:\n  build:\n    steps:\n      - run: echo no runs-on\n');
+    expect(validate(broken).status).not.toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
