@@ -63,9 +63,14 @@ describe('device simulator against the real service', () => {
     expect(summary.accuracy.cloudOnly).toBeNull();
     expect(summary.accuracy.wand).toBe(summary.accuracy.localOnly);
     expect(lines.filter((l) => l.startsWith('LOCAL_INFERENCE')).length).toBe(recordings.length);
-    expect(lines).toContain('CLOUD_FAILED: connection refused -> using local ' + lines[0].slice('LOCAL_INFERENCE: '.length).replace(/ latency=\d+ms$/, ''));
+    const failures = lines.filter((l) => l.startsWith('CLOUD_FAILED'));
+    expect(failures).toHaveLength(3);
+    // the first attempt may find the kept-alive socket closed; then the port refuses
+    for (const line of failures) expect(line).toMatch(/^CLOUD_FAILED: connection (refused|lost) -> using local /);
+    expect(failures[2]).toMatch(/^CLOUD_FAILED: connection refused /);
     // after three failures the breaker stops further attempts for the rest of the run
     expect(summary.cloudFailures).toBe(3);
-    expect(summary.skipped['breaker open']).toBe(recordings.length - 3);
+    const unsure = recordings.filter((r) => core.classify(r.samples).confidence < 1).length; // a saturated softmax stays local
+    expect(summary.skipped['breaker open']).toBe(unsure - 3);
   });
 });

@@ -59,7 +59,8 @@ function transportReason(err: unknown): string {
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
   const code = e.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET') return 'connection reset';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection lost'; // e.g. a kept-alive socket the server closed
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns failed';
   return 'network error';
 }
