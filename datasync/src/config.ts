@@ -9,7 +9,7 @@ import { z } from 'zod';
 const OWNER = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const CONTAINER = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
-export const DEFAULT_CONTAINER = 'gesture-data';
+export const DEFAULT_CONTAINER = 'gestures';
 
 const ownerSchema = z
   .string()

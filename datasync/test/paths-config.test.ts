@@ -21,7 +21,7 @@ describe('blob names', () => {
 });
 
 describe('sync config', () => {
-  const base = { direction: 'upload', dir: 'data', container: 'gesture-data', owners: ['Ann'], overwrite: false, concurrency: 8, connectionString: 'UseDevelopmentStorage=true' };
+  const base = { direction: 'upload', dir: 'data', container: 'gestures', owners: ['Ann'], overwrite: false, concurrency: 8, connectionString: 'UseDevelopmentStorage=true' };
 
   it('accepts a complete config and normalises the owner', () => {
     expect(parseSyncConfig(base).owners).toEqual(['ann']);

@@ -11,7 +11,7 @@ import { uploadRecordings } from '../src/upload';
 import { startAzurite, type Azurite } from './azurite';
 import { copyRecordings, SAMPLE, writeBadRecordings } from './fixtures';
 
-const CONTAINER = 'gesture-data';
+const CONTAINER = 'gestures';
 const REPO = resolve(__dirname, '..', '..');
 
 let work: string;

@@ -47,6 +47,7 @@ describe('npm run package', () => {
     expect(foreign).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('server.js');
+    expect(pkg.scripts).toBeUndefined();
     expect(pkg.devDependencies).toBeUndefined();
   });
 

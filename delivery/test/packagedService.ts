@@ -1,17 +1,6 @@
+export { freePort } from '../../datasync/test/azurite';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-
-/** A port that was free a moment ago (bind port 0 on loopback and read what the kernel chose). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /**
  * The environment App Service gives a Node app, and nothing from this machine's developer setup: no

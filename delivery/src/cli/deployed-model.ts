@@ -1,6 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runCli } from './run';
 import { fetchDeployedModel } from '../gate/deployedModel';
 
 /**
@@ -22,12 +23,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`deployed-model: ${(err as Error).message}`);
-    process.exitCode = 1;
-  },
-);
+runCli('deployed-model', main);

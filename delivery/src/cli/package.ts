@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from './run';
 import { ManifestError } from '../../../gesture/src';
 import { buildServicePackage, mb, PackageError } from '../package/buildPackage';
 
@@ -31,13 +32,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const known = err instanceof PackageError || err instanceof ManifestError;
-    console.error(`package: ${known ? (err as Error).message : (err as Error).stack}`);
-    process.exitCode = 1;
-  },
-);
+runCli('package', main, (err) => err instanceof PackageError || err instanceof ManifestError);

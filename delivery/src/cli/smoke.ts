@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runCli } from './run';
 import { readDatasets } from '../../../gesture/src';
 import { pickPerClass, smokeTest, SmokeError } from '../smoke';
 
@@ -38,12 +39,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`smoke test failed: ${err instanceof SmokeError ? err.message : (err as Error).stack}`);
-    process.exitCode = 1;
-  },
-);
+runCli('smoke test failed', main, (err) => err instanceof SmokeError);

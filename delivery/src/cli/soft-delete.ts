@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runCli } from './run';
 import { azureSoftDeleteCleanup } from '../../../infra/class/azureCleanup';
 import { stackNames } from '../../../infra/naming';
 
@@ -44,12 +45,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`soft-delete: ${(err as Error).message}`);
-    process.exitCode = 1;
-  },
-);
+runCli('soft-delete', main);

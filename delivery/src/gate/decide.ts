@@ -42,7 +42,7 @@ export function decideGate({ candidate, deployed, minAccuracy }: GateInput): Gat
       pass: crossPerson,
       detail: crossPerson
         ? candidate.metrics.evaluation
-        : `${candidate.metrics.evaluation}. Add recordings of at least one more person to data/ (npm run data:download pools a class's)`,
+        : `${candidate.metrics.evaluation}. Add recordings of at least one more person to data/ (npm run data:download pools a class's recordings)`,
     },
     {
       name: 'minimum accuracy',

@@ -41,7 +41,7 @@ export function gateSummary(manifest: ModelManifest, decision: GateDecision, eva
       ['cascade', pct(num(held('cascade').accuracy)), pct(num(held('cascade').pooledAccuracy)), pct(num(held('cascade').offloadFraction))],
     ]),
     '',
-    `Offload threshold ${manifest.offload.threshold.toFixed(3)} (${manifest.offload.rule}); ${manifest.data.recordings} recordings from ${manifest.data.people} people.`,
+    `Offload threshold ${manifest.offload.threshold.toFixed(3)} (${manifest.offload.rule}); ${manifest.data.recordings} recordings from ${manifest.data.people} ${manifest.data.people === 1 ? 'person' : 'people'}.`,
   ];
   if (evaluation) {
     lines.push(

@@ -30,7 +30,7 @@ const sum = (entries: readonly ZipEntry[]): number => entries.reduce((n, e) => n
 
 /**
  * The App Service package: `server.js` (the bundled service), the trimmed onnxruntime-node, the model
- * folder and a minimal package.json whose start script is what App Service's Node start-up runs.
+ * folder and a minimal package.json whose `main` is what App Service's Node start-up runs.
  */
 export function appPackageJson(version: string, ortVersion: string): string {
   const pkg = {
@@ -38,9 +38,9 @@ export function appPackageJson(version: string, ortVersion: string): string {
     version,
     private: true,
     description: 'wandcloud inference service, prebuilt for Linux App Service (WEBSITE_RUN_FROM_PACKAGE)',
+    // No start script on purpose: App Service's Node start-up then runs `node server.js` itself, so
+    // SIGTERM reaches the service (through `npm start`, sh does not pass it on and node is orphaned).
     main: 'server.js',
-    // App Service's Node start-up runs `npm start` when there is a start script.
-    scripts: { start: 'node server.js' },
     engines: { node: '>=20' },
     // Already in node_modules, trimmed to linux/x64; listed so the package says what it carries.
     dependencies: { 'onnxruntime-node': ortVersion },

@@ -10,8 +10,8 @@ export interface ZipEntry {
 /** A fixed entry time: the same inputs give the same zip, byte for byte (and the same blob name). */
 const ENTRY_TIME = new Date(Date.UTC(2020, 0, 1));
 
-/** Regular file, rw-r--r--, in the upper 16 bits of the external attributes (how unzip reads Unix modes). */
-const FILE_MODE = (0o100644 << 16) >>> 0;
+/** rw-r--r--: adm-zip stores it, with the regular-file type, in the external attributes' Unix half. */
+const FILE_MODE = 0o644;
 
 export const fromFile = (file: PackageFile): ZipEntry => ({ zipPath: file.zipPath, bytes: readFileSync(file.source) });
 
@@ -19,9 +19,7 @@ export const fromFile = (file: PackageFile): ZipEntry => ({ zipPath: file.zipPat
 export function buildZip(entries: readonly ZipEntry[]): Buffer {
   const zip = new AdmZip();
   for (const entry of [...entries].sort((a, b) => (a.zipPath < b.zipPath ? -1 : 1))) {
-    zip.addFile(entry.zipPath, Buffer.from(entry.bytes), '', FILE_MODE);
-    const added = zip.getEntry(entry.zipPath);
-    if (added) added.header.time = ENTRY_TIME;
+    zip.addFile(entry.zipPath, Buffer.from(entry.bytes), '', FILE_MODE).header.time = ENTRY_TIME;
   }
   return zip.toBuffer();
 }
