@@ -1,4 +1,5 @@
-import { gravityAlign, labelKey, readDatasets, RecordingError, toWindow, type Recording, type Rejection } from '../../gesture/src';
+import { existsSync } from 'node:fs';
+import { gravityAlign, labelKey, readDatasets, RecordingError, toWindow, type DatasetRead, type Recording, type Rejection } from '../../gesture/src';
 
 /** A dataset that cannot be trained on; the message says what is wrong and what to do. */
 export class TrainingDataError extends Error {
@@ -37,16 +38,20 @@ export interface LoadOptions {
 
 export const groupOf = (r: Recording, groupBy: GroupBy): string => (groupBy === 'dataset' ? r.dataset : r.personId);
 
-/** Read, validate and window a training set; every problem that would spoil training is an error here. */
-export function loadTrainingData(dir: string, options: LoadOptions): TrainingData {
-  let read;
+/** `readDatasets`, with a missing or unreadable folder reported as a TrainingDataError. */
+export function readFolder(dir: string, classes?: readonly string[]): DatasetRead {
+  if (!existsSync(dir)) throw new TrainingDataError(`cannot read ${dir}: no such folder`);
   try {
-    read = readDatasets(dir, { classes: options.classes });
+    return readDatasets(dir, { classes });
   } catch (err) {
     if (err instanceof RecordingError) throw new TrainingDataError(`cannot read ${dir}: ${err.message}`);
     throw err;
   }
-  const { recordings, rejected } = read;
+}
+
+/** Read, validate and window a training set; every problem that would spoil training is an error here. */
+export function loadTrainingData(dir: string, options: LoadOptions): TrainingData {
+  const { recordings, rejected } = readFolder(dir, options.classes);
   if (recordings.length === 0) {
     const why = rejected.length > 0 ? ` (${rejected.length} files rejected, first: ${rejected[0].path}: ${rejected[0].reason})` : '';
     throw new TrainingDataError(`no usable recordings in ${dir}${why}; expected <dir>/<class>/*.csv`);

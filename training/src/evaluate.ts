@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { labelIndex, modelInput, readDatasets, readManifest, RecordingError, toWindow, type ModelManifest } from '../../gesture/src';
+import { labelIndex, modelInput, readManifest, toWindow, type ModelManifest } from '../../gesture/src';
 import { argmax } from './calibration';
-import { groupOf, TrainingDataError, type GroupBy } from './data';
+import { groupOf, readFolder, TrainingDataError, type GroupBy } from './data';
 import { confusionMatrix, groupedAccuracy } from './metrics';
 import { openSession, runSession } from './onnx-run';
 
@@ -34,13 +34,7 @@ export interface Evaluation {
 /** Apply an exported model folder exactly as deployed (manifest preprocessing, onnxruntime) to a dataset. */
 export async function evaluateModel(options: EvaluateOptions): Promise<Evaluation> {
   const manifest: ModelManifest = readManifest(options.modelDir);
-  let read;
-  try {
-    read = readDatasets(options.data);
-  } catch (err) {
-    if (err instanceof RecordingError) throw new TrainingDataError(`cannot read ${options.data}: ${err.message}`);
-    throw err;
-  }
+  const read = readFolder(options.data);
   const unknownLabels: Record<string, number> = {};
   const known = read.recordings.filter((r) => {
     if (labelIndex(manifest, r.label) >= 0) return true;

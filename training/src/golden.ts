@@ -62,7 +62,9 @@ export async function goldenFile(manifest: ModelManifest, sources: { source: str
   const edge = manifest.models.edge;
   if (!edge) throw new Error('golden vectors need an edge model');
   const pool = edge.preprocessing.find((s) => s.op === 'averagePool');
-  const windows = sources.map((s) => toWindow(s.samples, manifest.input.windowLength));
+  // The vectors start from the samples exactly as written to JSON, so every later stage reproduces from the file.
+  const samples = sources.map((s) => Array.from(s.samples, (v) => Number(v.toPrecision(9))));
+  const windows = samples.map((s) => toWindow(Float64Array.from(s), manifest.input.windowLength));
   const features = windows.map((w) => applyPreprocessing(w, edge.preprocessing));
   const edgeProbs = await predict('edge', features);
   const cloudProbs = await predict('cloud', windows.map((w) => applyPreprocessing(w, manifest.models.cloud.preprocessing)));
@@ -73,7 +75,7 @@ export async function goldenFile(manifest: ModelManifest, sources: { source: str
     poolFactor: pool && pool.op === 'averagePool' ? pool.factor : 1,
     vectors: sources.map((s, i) => ({
       source: s.source,
-      samples: Array.from(s.samples, (v) => Number(v.toPrecision(9))),
+      samples: samples[i],
       window: f32(windows[i]),
       features: f32(features[i]),
       edgeProbabilities: f32(edgeProbs.subarray(i * c, (i + 1) * c)),

@@ -152,12 +152,35 @@ export function disposeTrainable(net: TrainableNetwork): void {
 }
 
 /**
+ * a @ b with a gradient built from explicit transposes: the wasm backend's matMul with transpose
+ * flags (what the default gradient uses) is several times slower than transposing first.
+ */
+const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [
+      tf.matMul(dy, tf.transpose(saved[1] as tf.Tensor2D)),
+      tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy),
+    ],
+  };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+/**
  * Valid 1-D convolution as one matrix product over an unfolding built from slices: the wasm backend
  * has no convolution gradients, but slice, pad, concat and matMul all have them.
  */
-function conv1d(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor, l: ResolvedLayer, kernel: number, stride: number): tf.Tensor3D {
+function conv1d(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor, l: ResolvedLayer, kernel: number, stride: number, isInput: boolean): tf.Tensor3D {
   const [n] = x.shape;
   const tOut = l.outSteps;
+  const weights2d = tf.reshape(w, [kernel * l.inChannels, l.outChannels]);
+  if (isInput) {
+    // The input needs no gradient, so one gather (which has none on wasm) can build the whole unfolding.
+    const indices = tf.tensor1d(Array.from({ length: tOut * kernel }, (_, j) => Math.floor(j / kernel) * stride + (j % kernel)), 'int32');
+    const unfolded = tf.reshape(tf.gather(x, indices, 1), [n * tOut, kernel * l.inChannels]);
+    return tf.reshape(tf.add(matMul(unfolded, weights2d), b), [n, tOut, l.outChannels]);
+  }
   const span = stride * tOut;
   const pad = Math.max(0, kernel - 1 + span - l.inSteps);
   const xp = pad > 0 ? tf.pad(x, [[0, 0], [0, pad], [0, 0]]) : x;
@@ -170,7 +193,7 @@ function conv1d(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor, l: ResolvedLayer, ke
     parts.push(part);
   }
   const unfolded = tf.reshape(kernel === 1 ? parts[0] : tf.concat(parts, 2), [n * tOut, kernel * l.inChannels]);
-  const y = tf.add(tf.matMul(unfolded, tf.reshape(w, [kernel * l.inChannels, l.outChannels])), b);
+  const y = tf.add(matMul(unfolded, weights2d), b);
   return tf.reshape(y, [n, tOut, l.outChannels]);
 }
 
@@ -188,11 +211,11 @@ export function forward(net: TrainableNetwork, input: tf.Tensor3D, options: Forw
     const n = x.shape[0];
     switch (spec.kind) {
       case 'conv1d':
-        x = conv1d(x, net.weights[i] as tf.Variable, net.biases[i] as tf.Variable, l, spec.kernel, spec.stride);
+        x = conv1d(x, net.weights[i] as tf.Variable, net.biases[i] as tf.Variable, l, spec.kernel, spec.stride, i === 0);
         break;
       case 'dense': {
         const flat = tf.reshape(x, [n, l.inSteps * l.inChannels]);
-        x = tf.reshape(tf.add(tf.matMul(flat, net.weights[i] as tf.Variable), net.biases[i] as tf.Variable), [n, 1, l.outChannels]);
+        x = tf.reshape(tf.add(matMul(flat, net.weights[i] as tf.Variable), net.biases[i] as tf.Variable), [n, 1, l.outChannels]);
         break;
       }
       case 'globalAveragePool':

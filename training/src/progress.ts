@@ -14,7 +14,7 @@ export const silentProgress: Progress = { stages: () => {}, stage: () => {}, epo
 /** Bars on stderr, so `--json`-style stdout stays clean. */
 export function terminalProgress(): Progress {
   const multi = new MultiBar(
-    { format: '{label} |{bar}| {value}/{total} {name}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    { format: '{label} |{bar}| {value}/{total} {name}', hideCursor: true, clearOnComplete: false, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 10000 },
     Presets.shades_classic,
   );
   let stagesBar: SingleBar | undefined;

@@ -54,7 +54,7 @@ const WAND_CLOUD: ModelRecipe = {
   summary: 'deeper CNN on the gravity-aligned window pooled to 50 steps; same augmentation',
   network: (classes) => ({
     inputShape: [WINDOW_LENGTH / CLOUD_POOL_FACTOR, 3],
-    layers: [conv(5, 1, 32), conv(5, 2, 48), conv(3, 1, 64), gap, dense(64), dense(classes, 'none')],
+    layers: [conv(5, 2, 32), conv(3, 1, 48), conv(3, 2, 64), gap, dense(64), dense(classes, 'none')],
   }),
   preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }],
   augment: DEFAULT_AUGMENT,

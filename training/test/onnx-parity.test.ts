@@ -1,3 +1,4 @@
+/** @jest-environment ./service/test/onnx-environment.js */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { useWasmBackend } from '../src/backend';
@@ -15,7 +16,7 @@ import { SAMPLE, tempDir } from './helpers';
 describe('ONNX export matches TensorFlow.js', () => {
   const data = loadTrainingData(SAMPLE, { groupBy: 'dataset', windowLength: WINDOW_LENGTH, minPerClass: 5 });
   const train = data.examples.filter((_, i) => i % 4 === 0);
-  const test = data.examples.filter((_, i) => i % 4 === 1).slice(0, 64);
+  const held = data.examples.filter((_, i) => i % 4 === 1).slice(0, 64);
   const dir = tempDir('parity');
 
   beforeAll(() => useWasmBackend());
@@ -28,12 +29,12 @@ describe('ONNX export matches TensorFlow.js', () => {
     const file = join(dir, `${recipeName}-${role}.onnx`);
     writeFileSync(file, exportOnnx(calibrated, { name: 'parity', docString: 'test' }));
     const build = inputBuilder(recipe, model.steps);
-    const inputs = test.map((e) => build(e, null));
+    const inputs = held.map((e) => build(e, null));
     const session = await openSession(file);
     const ort = await runSession(session, inputs, calibrated.spec.inputShape);
     await session.release();
     const tfjs = softmaxRows(predictLogits(calibrated, inputs), data.labels.length);
-    expect(ort.length).toBe(test.length * data.labels.length);
+    expect(ort.length).toBe(held.length * data.labels.length);
     let worst = 0;
     for (let i = 0; i < ort.length; i++) worst = Math.max(worst, Math.abs(ort[i] - tfjs[i]));
     expect(worst).toBeLessThan(1e-5);
