@@ -1,7 +1,7 @@
 /** One Jest run for every part; each part keeps its tests in its own `test/` folder. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/gesture', '<rootDir>/training', '<rootDir>/service', '<rootDir>/infra', '<rootDir>/firmware', '<rootDir>/datasync'],
+  roots: ['<rootDir>/gesture', '<rootDir>/training', '<rootDir>/service', '<rootDir>/infra', '<rootDir>/firmware', '<rootDir>/datasync', '<rootDir>/delivery'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 60000,

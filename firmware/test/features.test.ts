@@ -1,18 +1,21 @@
 /** The C++ edge features against the TypeScript preprocessing (gesture/src) on real recordings. */
 import { averagePool, gravityAlign, resample } from '../../gesture/src';
 import { loadWandCore } from '../host/wandcore';
+import { describeWithPool } from '../../gesture/test-support/dev-pool';
 import { maxAbsDiff, POOL_DATA, SAMPLE_DATA, someRecordings } from './helpers';
 
 const core = loadWandCore();
 const { windowLength, poolFactor } = core.model;
 const recordings = [...someRecordings(SAMPLE_DATA, 25), ...someRecordings(POOL_DATA, 40)];
 
-describe('edge features match gesture/src', () => {
-  it('uses many people and lengths', () => {
+describeWithPool('edge features on the development pool', () => {
+  it('cover many people and lengths', () => {
     expect(new Set(recordings.map((r) => r.personId)).size).toBeGreaterThanOrEqual(8);
     expect(recordings.length).toBeGreaterThan(100);
   });
+});
 
+describe('edge features match gesture/src', () => {
   it('resamples, gravity-aligns and pools every recording within 1e-4', () => {
     let worst = 0;
     for (const r of recordings) {

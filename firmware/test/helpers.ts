@@ -1,14 +1,17 @@
 /** Shared test inputs: real recordings (the bundled sample and a slice of the development pool). */
 import path from 'node:path';
 import { readDatasets, type Recording } from '../../gesture/src';
+import { DEV_POOL } from '../../gesture/test-support/dev-pool';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_DATA = path.join(REPO_ROOT, 'data', 'sample');
-export const POOL_DATA = path.resolve(REPO_ROOT, '../shared/gesture-data');
+/** The development pool, when this machine has it (see gesture/test-support/dev-pool.ts). */
+export const POOL_DATA = DEV_POOL;
 export const MODEL_DIR = path.join(REPO_ROOT, 'models', 'default');
 
 /** Every `step`-th recording of a folder, so tests see many people without reading thousands of files. */
-export function someRecordings(root: string, step: number): Recording[] {
+export function someRecordings(root: string | undefined, step: number): Recording[] {
+  if (root === undefined) return [];
   return readDatasets(root).recordings.filter((_r, i) => i % step === 0);
 }
 

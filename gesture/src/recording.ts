@@ -49,7 +49,8 @@ export function parseRecordingCsv(text: string, options: ParseOptions = {}): Sam
   const minRows = options.minRows ?? DEFAULT_MIN_ROWS;
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+    // csv-parse takes the line ending from the first line; files edited on two systems mix CRLF and LF.
+    rows = parse(text.replace(/\r\n?/g, '\n'), { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
   } catch (err) {
     throw new RecordingError(`not valid CSV: ${(err as Error).message}`);
   }

@@ -1,15 +1,16 @@
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DEV_POOL, describeWithPool } from '../test-support/dev-pool';
 import {
   canonicalLabels,
   findDatasetFolders,
   fingerprintRecordings,
   personFromFileName,
   readDatasets,
+  type DatasetRead,
 } from '../src/dataset';
 
-const POOL = resolve(__dirname, '../../../shared/gesture-data');
 
 const goodCsv = (rows = 101, shift = 0): string =>
   ['timestamp,x,y,z', ...Array.from({ length: rows }, (_, i) => `${i * 10},${(i + shift) / 10},0.5,9.81`)].join('\n');
@@ -40,8 +41,12 @@ describe('canonicalLabels', () => {
   });
 });
 
-describe('readDatasets on the development pool', () => {
-  const read = readDatasets(POOL);
+describeWithPool('readDatasets on the development pool', () => {
+  const POOL = DEV_POOL as string;
+  let read: DatasetRead;
+  beforeAll(() => {
+    read = readDatasets(POOL);
+  });
 
   it('reads every dataset folder, and every CSV on disk is either a recording or a rejection', () => {
     const datasets = findDatasetFolders(POOL);

@@ -29,6 +29,7 @@ describe('parseRecordingCsv', () => {
       rows(6, (i) => `${i * 10},${xyz(i)}`).join('\r\n') + '\r\n',
       '\ufefftimestamp,x,y,z\r\n' + rows(6, (i) => `${i * 10},${xyz(i, 4)}`).join('\r\n'),
       ' X , Y , Z \n' + rows(6, (i) => xyz(i)).join('\n') + '\n\n',
+      'x,y,z\r\n' + rows(3, (i) => xyz(i)).join('\r\n') + '\n' + rows(3, (i) => xyz(i + 3)).join('\n'),
     ];
     for (const text of variants) expect(parseRecordingCsv(text, { minRows: 5 })).toEqual(base);
   });
