@@ -24,6 +24,20 @@ const integerIn = (min: number, max: number, fallback: number) => {
     .pipe(z.number({ error: rule }).int(rule).min(min, rule).max(max, rule));
 };
 
+/** Read by the delivery workflow's evaluation gate; kept equal to DEFAULT_MIN_ACCURACY in delivery/src/cli/gate.ts. */
+export const DEFAULT_MIN_ACCURACY = 0.7;
+
+/**
+ * A fraction in (0, 1], read with `Number` as the gate reads `pulumi config get` output, so both see the same
+ * value. Stricter than the gate on purpose: 0 would let every model pass, and 75 (a percentage) is refused.
+ */
+const fractionWithDefault = (fallback: number) => {
+  const rule = 'must be a number greater than 0 and at most 1 (a fraction such as 0.75, not a percentage)';
+  return optionalText
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .pipe(z.number({ error: rule }).gt(0, rule).max(1, rule));
+};
+
 const booleanWithDefault = (fallback: boolean) =>
   optionalText.pipe(
     z
@@ -97,6 +111,9 @@ export const StackConfigFields = z.object({
     budgetEmails: emailList,
     modelDir: withDefault('models/default'),
     servicePackage: withDefault('dist/service-package.zip').pipe(z.string().regex(/\.zip$/i, 'must be a .zip file')),
+    // Not used by the program: the delivery workflow's gate reads it with `pulumi config get`. Validating it
+    // here means a value that would switch the gate off stops `pulumi up` before any cloud call.
+    minAccuracy: fractionWithDefault(DEFAULT_MIN_ACCURACY),
     apiKey: optionalText.pipe(
       z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional(),
     ),

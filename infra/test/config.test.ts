@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadStackConfig } from '../config/load';
+import { DEFAULT_MIN_ACCURACY } from '../config/schema';
 import { makeFixtures } from './helpers/fixtures';
 
 const fixtures = makeFixtures();
@@ -38,6 +40,7 @@ describe('stack configuration', () => {
       appServicePlanId: undefined,
       budgetAmount: undefined,
       budgetEmails: [],
+      minAccuracy: 0.7,
       stack: 'dev',
     });
   });
@@ -78,10 +81,30 @@ describe('stack configuration', () => {
     ['wandcloud:budgetAmount', '-5', 'wandcloud:budgetAmount: must be a positive amount of money'],
     ['wandcloud:budgetAmount', '20', 'wandcloud:budgetEmails: is required when budgetAmount is set'],
     ['wandcloud:servicePackage', 'dist/service.tar', 'wandcloud:servicePackage: must be a .zip file'],
+    ['wandcloud:minAccuracy', '0', 'wandcloud:minAccuracy: must be a number greater than 0 and at most 1'],
+    ['wandcloud:minAccuracy', '75', 'wandcloud:minAccuracy: must be a number greater than 0 and at most 1'],
+    ['wandcloud:minAccuracy', '1.01', 'wandcloud:minAccuracy: must be a number greater than 0 and at most 1'],
+    ['wandcloud:minAccuracy', '0,75', 'wandcloud:minAccuracy: must be a number greater than 0 and at most 1'],
+    ['wandcloud:minAccuracy', 'seventy', 'wandcloud:minAccuracy: must be a number greater than 0 and at most 1'],
     ['wandcloud:apiKey', 'short', 'wandcloud:apiKey: must be 24-128 letters, digits, - or _'],
     ['azure-native:location', 'West US 2', 'azure-native:location: must be an Azure region name'],
   ])('%s = %j stops with the key and the rule', (key, value, message) => {
     expect(problemsOf({ [key]: value }).join('\n')).toContain(message);
+  });
+
+  it('reads the gate minimum as a fraction, up to and including 1', () => {
+    expect(load({ 'wandcloud:minAccuracy': '0.85' }).minAccuracy).toBe(0.85);
+    expect(load({ 'wandcloud:minAccuracy': ' 1 ' }).minAccuracy).toBe(1);
+    expect(load({ 'wandcloud:minAccuracy': '' }).minAccuracy).toBe(DEFAULT_MIN_ACCURACY);
+  });
+
+  it('agrees with the delivery gate on the key and the default of wandcloud:minAccuracy', () => {
+    // The gate is a CLI (importing it would run it): compare with its source and the workflow that feeds it.
+    const ROOT = join(__dirname, '..', '..');
+    const gate = readFileSync(join(ROOT, 'delivery', 'src', 'cli', 'gate.ts'), 'utf8');
+    expect(Number(/DEFAULT_MIN_ACCURACY = ([\d.]+);/.exec(gate)?.[1])).toBe(DEFAULT_MIN_ACCURACY);
+    const workflow = readFileSync(join(ROOT, '.github', 'workflows', 'train-deploy.yml'), 'utf8');
+    expect(workflow).toContain('pulumi config get wandcloud:minAccuracy');
   });
 
   it('reports every problem at once, not just the first', () => {

@@ -70,6 +70,7 @@ export function testConfig(overrides: Partial<StackConfig> = {}): StackConfig {
     budgetEmails: [],
     modelDir,
     servicePackage,
+    minAccuracy: 0.7,
     apiKey: undefined,
     ...overrides,
   };
