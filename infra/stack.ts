@@ -121,7 +121,6 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     storageAccountId: ml.storageAccountId,
     blobEndpoint: ml.blobEndpoint,
     servicePackagePath: cfg.servicePackage,
-    model: { name: registration.modelName, version: registration.modelVersion, blobUrl: registration.modelBlobUrl, containerName: registration.containerName },
     apiKey,
     keyVaultName: ml.keyVaultName,
     appInsightsConnectionString: ml.appInsightsConnectionString,

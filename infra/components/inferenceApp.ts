@@ -19,7 +19,6 @@ export interface InferenceAppArgs {
   blobEndpoint: pulumi.Input<string>;
   /** Local path of the service zip, built by `npm run package`. */
   servicePackagePath: string;
-  model: { name: pulumi.Input<string>; version: pulumi.Input<string>; blobUrl: pulumi.Input<string>; containerName: pulumi.Input<string> };
   apiKey: pulumi.Input<string>;
   keyVaultName: pulumi.Input<string>;
   appInsightsConnectionString: pulumi.Input<string>;
@@ -30,6 +29,19 @@ export const PACKAGE_CONTAINER = 'packages';
 export const API_KEY_SECRET = 'wand-api-key';
 export const HEALTH_CHECK_PATH = '/v2/health/ready';
 export const NODE_RUNTIME = 'NODE|22-lts';
+/**
+ * The package's `package.json` has `main: server.js` and deliberately no `start` script (through `npm start`,
+ * sh does not pass SIGTERM on). Saying the command here keeps App Service's start-up from guessing.
+ */
+export const START_COMMAND = 'node server.js';
+
+/** Settings App Service itself reads, not the service. */
+export const PLATFORM_SETTINGS = {
+  // The package URL is read with the app's system-assigned identity (Storage Blob Data Reader on `packages`).
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
+  // The package is prebuilt (node_modules included): no Oryx `npm install` on the F1 plan.
+  SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
+} as const;
 
 /** The blob name carries the package's hash, so a new build is a new URL and the app restarts onto it. */
 export function packageBlobName(zipPath: string): string {
@@ -39,8 +51,9 @@ export function packageBlobName(zipPath: string): string {
 
 /**
  * The inference web app on Linux App Service. `pulumi up` alone deploys it: the service zip goes to a
- * private blob, and the app runs it in place (`WEBSITE_RUN_FROM_PACKAGE`) reading it, and the model
- * files, with its own managed identity. No build runs on the F1 plan and no publishing credentials exist.
+ * private blob, and the app runs it in place (`WEBSITE_RUN_FROM_PACKAGE`), reading it with its own managed
+ * identity. The service serves the model bundled in the package. No build runs on the F1 plan and no
+ * publishing credentials exist.
  */
 export class InferenceApp extends pulumi.ComponentResource {
   readonly planId: pulumi.Output<string>;
@@ -105,6 +118,7 @@ export class InferenceApp extends pulumi.ComponentResource {
         identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
         siteConfig: {
           linuxFxVersion: NODE_RUNTIME,
+          appCommandLine: START_COMMAND,
           minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           scmMinTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
           ftpsState: web.FtpsState.Disabled,
@@ -135,16 +149,6 @@ export class InferenceApp extends pulumi.ComponentResource {
       },
       child,
     );
-    const readsModels = new authorization.RoleAssignment(
-      `${name}-reads-models`,
-      {
-        principalId: this.principalId,
-        principalType: authorization.PrincipalType.ServicePrincipal,
-        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
-        scope: containerScope(args.storageAccountId, args.model.containerName),
-      },
-      child,
-    );
 
     const secret = new keyvault.Secret(
       `${name}-api-key`,
@@ -164,26 +168,20 @@ export class InferenceApp extends pulumi.ComponentResource {
       {
         resourceGroupName: rg,
         name: app.name,
+        // Only what App Service or the service (service/src/config.ts) reads.
         properties: {
+          ...PLATFORM_SETTINGS,
           WEBSITE_RUN_FROM_PACKAGE: this.packageUrl,
-          WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
-          // The package is prebuilt: no Oryx `npm install` on the F1 plan, no onnxruntime CUDA download.
-          SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
-          ONNXRUNTIME_NODE_INSTALL: 'skip',
-          NODE_ENV: 'production',
           // Client addresses (for the rate limit) come from the X-Forwarded-For that App Service's front end appends.
           TRUST_PROXY: 'true',
-          // The service loads the model bundled in the package from MODEL_DIR; MODEL_BLOB_URL is the same
-          // registered version in blob storage, readable with the app's identity.
+          // The model bundled in the package (relative to /home/site/wwwroot).
           MODEL_DIR: 'models/default',
-          MODEL_NAME: args.model.name,
-          MODEL_VERSION: args.model.version,
-          MODEL_BLOB_URL: args.model.blobUrl,
           WAND_API_KEY: pulumi.secret(args.apiKey),
+          // Read by the service (config.ts), which says at start that telemetry is not wired yet.
           APPLICATIONINSIGHTS_CONNECTION_STRING: pulumi.secret(args.appInsightsConnectionString),
         },
       },
-      { parent: this, dependsOn: [readsPackages, readsModels] },
+      { parent: this, dependsOn: [readsPackages] },
     );
 
     this.webAppName = app.name;

@@ -25,9 +25,8 @@ export const MODEL_DATASTORE = 'models';
 export class ModelRegistration extends pulumi.ComponentResource {
   readonly modelName: pulumi.Output<string>;
   readonly modelVersion: pulumi.Output<string>;
-  /** `https://<account>.blob.core.windows.net/models/<name>/<version>/`, read with a managed identity. */
+  /** `https://<account>.blob.core.windows.net/models/<name>/<version>/`: where the registered files are. */
   readonly modelBlobUrl: pulumi.Output<string>;
-  readonly containerName: pulumi.Output<string>;
 
   constructor(name: string, args: ModelRegistrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super('wandcloud:infra:ModelRegistration', name, {}, opts);
@@ -119,7 +118,6 @@ export class ModelRegistration extends pulumi.ComponentResource {
     this.modelName = registered.name;
     this.modelVersion = version.id.apply(() => manifest.version);
     this.modelBlobUrl = pulumi.interpolate`${args.blobEndpoint}${container.name}/${prefix}/`;
-    this.containerName = container.name;
     this.registerOutputs({ modelName: this.modelName, modelVersion: this.modelVersion, modelBlobUrl: this.modelBlobUrl });
   }
 }

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { installMocks, ofType, outputOf } from './helpers/pulumiMocks';
 import { makeFixtures } from './helpers/fixtures';
 import { checkPolicies, formatViolations, plain } from '../policy/rules';
@@ -6,7 +7,7 @@ import { MlWorkspace } from '../components/mlWorkspace';
 import { ComputeInstance, dailyCron, idleShutdownDuration } from '../components/computeInstance';
 import { GestureData } from '../components/gestureData';
 import { ModelRegistration } from '../components/modelRegistration';
-import { InferenceApp, packageBlobName } from '../components/inferenceApp';
+import { InferenceApp, PLATFORM_SETTINGS, packageBlobName } from '../components/inferenceApp';
 import { GithubDeployment, constrainedRoleCondition } from '../components/githubDeployment';
 import { readModelFolder } from '../model/modelFolder';
 import { stackNames } from '../naming';
@@ -172,7 +173,6 @@ describe('InferenceApp', () => {
     storageAccountId: '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct',
     blobEndpoint: 'https://acct.blob.core.windows.net/',
     servicePackagePath: servicePackage,
-    model: { name: 'wand-gestures', version: '3', blobUrl: 'https://acct.blob.core.windows.net/models/wand-gestures/3/', containerName: 'models' },
     apiKey: 'component-test-api-key-0123456789',
     keyVaultName: 'kv',
     appInsightsConnectionString: 'InstrumentationKey=x',
@@ -192,26 +192,41 @@ describe('InferenceApp', () => {
       ftpsState: 'Disabled',
       http20Enabled: true,
       healthCheckPath: '/v2/health/ready',
+      // The package has no start script (delivery/src/package): the command is explicit.
+      appCommandLine: 'node server.js',
     });
     const settings = plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as Record<string, string>;
-    expect(settings).toMatchObject({
+    expect(settings).toEqual({
       WEBSITE_RUN_FROM_PACKAGE: `https://acct.blob.core.windows.net/packages/${packageBlobName(servicePackage)}`,
       WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
-      ONNXRUNTIME_NODE_INSTALL: 'skip',
       MODEL_DIR: 'models/default',
       TRUST_PROXY: 'true',
-      MODEL_NAME: 'wand-gestures',
-      MODEL_VERSION: '3',
-      MODEL_BLOB_URL: 'https://acct.blob.core.windows.net/models/wand-gestures/3/',
       WAND_API_KEY: 'component-test-api-key-0123456789',
       APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=x',
     });
     const grants = ofType(records, 'azure-native:authorization:RoleAssignment');
-    expect(grants.map((g) => String(g.inputs.scope).split('/').pop()).sort()).toEqual(['models', 'packages']);
+    expect(grants.map((g) => String(g.inputs.scope).split('/').pop())).toEqual(['packages']);
     expect(grants.every((g) => g.inputs.principalId === 'webapp-principal' && String(g.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES.storageBlobDataReader))).toBe(true);
     const [secret] = ofType(records, 'azure-native:keyvault:Secret');
     expect((plain(secret.inputs.properties) as { value: string }).value).toBe('component-test-api-key-0123456789');
+  });
+
+  it('sets only what App Service or the service reads, as the README lists it', async () => {
+    new InferenceApp('app-settings', base);
+    const records = await settle();
+    const settings = Object.keys(plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as object);
+    const root = join(__dirname, '..', '..');
+    // The environment variables the service validates at start: the keys of EnvSchema in service/src/config.ts.
+    const serviceReads = [...readFileSync(join(root, 'service', 'src', 'config.ts'), 'utf8').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+    expect(serviceReads).toEqual(expect.arrayContaining(['PORT', 'MODEL_DIR', 'WAND_API_KEY', 'TRUST_PROXY']));
+    const platform = [...Object.keys(PLATFORM_SETTINGS), 'WEBSITE_RUN_FROM_PACKAGE'];
+    expect(settings.filter((k) => !platform.includes(k) && !serviceReads.includes(k))).toEqual([]);
+    // The README's settings table: every setting, plus PORT, which App Service sets itself.
+    const readme = readFileSync(join(root, 'infra', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## What the service gets'), readme.indexOf('## Cost per stack'));
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...settings, 'PORT'].sort());
   });
 
   it('names a new package build with its hash, so the app restarts onto it', () => {
