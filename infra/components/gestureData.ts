@@ -20,6 +20,9 @@ export const GESTURE_CONTAINER = 'gestures';
 export const GESTURE_DATASTORE = 'gestures';
 export const GESTURE_DATA_ASSET = 'gesture-recordings';
 export const GESTURE_DATA_VERSION = '1';
+/** The blob layout `npm run data:upload` writes (datasync/src/blobNames.ts): one folder per uploader, then per class. */
+export const GESTURE_BLOB_LAYOUT = '<owner>/<class>/<file>.csv';
+const GESTURE_DATA_DESCRIPTION = `Recorded wand gestures, one folder per uploader (owner) with one folder per class inside: ${GESTURE_BLOB_LAYOUT}`;
 
 /**
  * Where recorded gestures live: a private blob container, an Azure ML datastore over it that holds no
@@ -100,7 +103,7 @@ export class GestureData extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         workspaceName: args.workspaceName,
         name: GESTURE_DATA_ASSET,
-        properties: { dataType: ml.DataType.Uri_folder, description: 'Recorded wand gestures, one folder per class', tags: args.tags },
+        properties: { dataType: ml.DataType.Uri_folder, description: GESTURE_DATA_DESCRIPTION, tags: args.tags },
       },
       child,
     );
@@ -116,7 +119,7 @@ export class GestureData extends pulumi.ComponentResource {
         properties: {
           dataType: 'uri_folder',
           dataUri: this.dataUri,
-          description: 'The whole gestures container: <class>/<recording>.csv',
+          description: `The whole gestures container: ${GESTURE_BLOB_LAYOUT}`,
           tags: args.tags,
         },
       },

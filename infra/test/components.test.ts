@@ -12,6 +12,7 @@ import { GithubDeployment, constrainedRoleCondition } from '../components/github
 import { readModelFolder } from '../model/modelFolder';
 import { stackNames } from '../naming';
 import { BUILT_IN_ROLES } from '../roles';
+import { blobNameFor } from '../../datasync/src/blobNames';
 
 const mocks = installMocks();
 const tags = { owner: 'jdoe42', course: 'techin515', expiresOn: '2026-06-30', managedBy: 'pulumi:wandcloud/dev' };
@@ -113,6 +114,11 @@ describe('GestureData', () => {
     });
     const [version] = ofType(records, 'azure-native:machinelearningservices:DataVersion');
     expect(version.inputs.properties).toMatchObject({ dataType: 'uri_folder', dataUri: 'azureml://datastores/gestures/paths/' });
+    // The layout datasync writes: the uploader's folder, then the class.
+    expect(blobNameFor('jdoe42', '/data/mine', '/data/mine/O/o_01.csv')).toBe('jdoe42/O/o_01.csv');
+    for (const described of [version, ofType(records, 'azure-native:machinelearningservices:DataContainer')[0]]) {
+      expect((described.inputs.properties as { description: string }).description).toContain('<owner>/<class>/<file>.csv');
+    }
     const [grant] = ofType(records, 'azure-native:authorization:RoleAssignment');
     expect(grant.inputs.roleDefinitionId).toContain(BUILT_IN_ROLES.storageBlobDataReader);
     expect(grant.inputs.principalId).toBe('workspace-principal');
