@@ -49,6 +49,21 @@ export function constrainedRoleCondition(roles: BuiltInRole[]): string {
 }
 
 /**
+ * Options for the identity's resources that live in, or are scoped to, the stack's resource group.
+ *
+ * `pulumi destroy` run by this very identity (the teardown workflow without TEARDOWN_CLIENT_ID) would
+ * otherwise delete its Contributor assignment, or the identity itself, before the resource group, and
+ * every later delete, the group's included, would be refused. In managed-identity mode the identity,
+ * its federated credentials and both role assignments go with the resource group, so Pulumi only forgets
+ * them (`retainOnDelete`) and Azure removes them last, with the group. In Entra-application mode the
+ * application lives in the tenant, outside the group: retaining it would leave it behind, so it is deleted
+ * normally, and teardown must run as an identity outside the stack (an instructor's, TEARDOWN_CLIENT_ID).
+ */
+export function resourceGroupMemberOptions(kind: GithubIdentityKind, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+  return { parent, retainOnDelete: kind === 'managedIdentity' };
+}
+
+/**
  * The identity GitHub Actions signs in as (OIDC, no stored secret) to run `pulumi up` on this stack.
  * By default a user-assigned managed identity, which students can create even where the university
  * tenant forbids registering applications; an Entra application when asked for.
@@ -64,12 +79,13 @@ export class GithubDeployment extends pulumi.ComponentResource {
     super('wandcloud:infra:GithubDeployment', name, {}, opts);
     const subjects = githubSubjects(args.repo, args.branch);
     this.subjects = subjects.map((s) => s.subject);
+    const inGroup = resourceGroupMemberOptions(args.kind, this);
 
     if (args.kind === 'managedIdentity') {
       const identity = new managedidentity.UserAssignedIdentity(
         `${name}-identity`,
         { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: args.identityName, tags: args.tags },
-        { parent: this },
+        inGroup,
       );
       // Azure rejects concurrent federated-credential writes on one identity: chain them.
       let previous: pulumi.Resource | undefined;
@@ -84,7 +100,7 @@ export class GithubDeployment extends pulumi.ComponentResource {
             audiences: [GITHUB_AUDIENCE],
             subject,
           },
-          { parent: this, dependsOn: previous ? [previous] : [] },
+          { ...inGroup, dependsOn: previous ? [previous] : [] },
         );
       }
       this.clientId = identity.clientId;
@@ -129,7 +145,7 @@ export class GithubDeployment extends pulumi.ComponentResource {
         scope: args.resourceGroupId,
         description: `GitHub Actions deploys ${args.repo}`,
       },
-      { parent: this },
+      inGroup,
     );
     new authorization.RoleAssignment(
       `${name}-role-assigner`,
@@ -142,7 +158,7 @@ export class GithubDeployment extends pulumi.ComponentResource {
         conditionVersion: '2.0',
         description: `GitHub Actions may assign only the stack's data roles`,
       },
-      { parent: this },
+      inGroup,
     );
 
     this.tenantId = pulumi.output(args.tenantId);

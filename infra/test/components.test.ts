@@ -271,6 +271,42 @@ describe('GithubDeployment', () => {
     expect(await outputOf(gh.clientId)).toBe('identity-client-id');
   });
 
+  describe('teardown by its own identity', () => {
+    const args = {
+      repo: 'jdoe42/magic-wand',
+      branch: 'main',
+      resourceGroupName: 'rg',
+      resourceGroupId: '/subscriptions/sub/resourceGroups/rg',
+      location: 'westus2',
+      subscriptionId: 'sub',
+      tenantId: 'tenant',
+      identityName: names.githubIdentity,
+      deployerObjectId: 'me',
+      assignableRoles: ['storageBlobDataReader' as const],
+      tags,
+    };
+
+    it('leaves the managed identity, its credentials and roles to go with the resource group', async () => {
+      new GithubDeployment('gh-mi', { ...args, kind: 'managedIdentity' });
+      const custom = (await settle()).filter((r) => r.custom);
+      expect(custom.map((r) => r.type).sort()).toEqual([
+        'azure-native:authorization:RoleAssignment',
+        'azure-native:authorization:RoleAssignment',
+        'azure-native:managedidentity:FederatedIdentityCredential',
+        'azure-native:managedidentity:FederatedIdentityCredential',
+        'azure-native:managedidentity:UserAssignedIdentity',
+      ]);
+      expect(custom.filter((r) => !r.options.retainOnDelete).map((r) => r.name)).toEqual([]);
+    });
+
+    it('deletes the Entra application and everything of it, which lives outside the resource group', async () => {
+      new GithubDeployment('gh-entra', { ...args, kind: 'entraApplication' });
+      const custom = (await settle()).filter((r) => r.custom);
+      expect(custom.map((r) => r.type)).toContain('azuread:index/application:Application');
+      expect(custom.filter((r) => r.options.retainOnDelete).map((r) => r.name)).toEqual([]);
+    });
+  });
+
   it('limits role assignment to the listed role ids', () => {
     const condition = constrainedRoleCondition(['storageBlobDataReader', 'storageBlobDataContributor']);
     expect(condition).toContain(BUILT_IN_ROLES.storageBlobDataReader);
