@@ -244,21 +244,22 @@ describe('InferenceApp', () => {
 });
 
 describe('GithubDeployment', () => {
+  const args = {
+    repo: 'jdoe42/magic-wand',
+    branch: 'release',
+    resourceGroupName: 'rg',
+    resourceGroupId: '/subscriptions/sub/resourceGroups/rg',
+    location: 'westus2',
+    subscriptionId: 'sub',
+    tenantId: 'tenant',
+    identityName: names.githubIdentity,
+    deployerObjectId: 'me',
+    assignableRoles: ['storageBlobDataReader' as const],
+    tags,
+  };
+
   it('federates the branch and the production environment and grants only resource-group roles', async () => {
-    const gh = new GithubDeployment('gh', {
-      kind: 'managedIdentity',
-      repo: 'jdoe42/magic-wand',
-      branch: 'release',
-      resourceGroupName: 'rg',
-      resourceGroupId: '/subscriptions/sub/resourceGroups/rg',
-      location: 'westus2',
-      subscriptionId: 'sub',
-      tenantId: 'tenant',
-      identityName: names.githubIdentity,
-      deployerObjectId: 'me',
-      assignableRoles: ['storageBlobDataReader'],
-      tags,
-    });
+    const gh = new GithubDeployment('gh', { ...args, kind: 'managedIdentity' });
     const records = await settle();
     const creds = ofType(records, 'azure-native:managedidentity:FederatedIdentityCredential');
     expect(creds.map((c) => c.inputs.subject)).toEqual(['repo:jdoe42/magic-wand:ref:refs/heads/release', 'repo:jdoe42/magic-wand:environment:production']);
@@ -272,20 +273,6 @@ describe('GithubDeployment', () => {
   });
 
   describe('teardown by its own identity', () => {
-    const args = {
-      repo: 'jdoe42/magic-wand',
-      branch: 'main',
-      resourceGroupName: 'rg',
-      resourceGroupId: '/subscriptions/sub/resourceGroups/rg',
-      location: 'westus2',
-      subscriptionId: 'sub',
-      tenantId: 'tenant',
-      identityName: names.githubIdentity,
-      deployerObjectId: 'me',
-      assignableRoles: ['storageBlobDataReader' as const],
-      tags,
-    };
-
     it('leaves the managed identity, its credentials and roles to go with the resource group', async () => {
       new GithubDeployment('gh-mi', { ...args, kind: 'managedIdentity' });
       const custom = (await settle()).filter((r) => r.custom);
