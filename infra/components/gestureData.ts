@@ -3,6 +3,7 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as ml from '@pulumi/azure-native/machinelearningservices';
 import * as storage from '@pulumi/azure-native/storage';
 import { containerScope, roleDefinitionId } from '../roles';
+import { identityDatastore } from './identityDatastore';
 
 export interface GestureDataArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -76,23 +77,16 @@ export class GestureData extends pulumi.ComponentResource {
       );
     }
 
-    const datastore = new ml.Datastore(
+    const datastore = identityDatastore(
       `${name}-datastore`,
       {
         resourceGroupName: args.resourceGroupName,
         workspaceName: args.workspaceName,
         name: GESTURE_DATASTORE,
-        properties: {
-          datastoreType: 'AzureBlob',
-          accountName: args.storageAccountName,
-          containerName: container.name,
-          endpoint: 'core.windows.net',
-          protocol: 'https',
-          credentials: { credentialsType: 'None' },
-          serviceDataAccessAuthIdentity: ml.ServiceDataAccessAuthIdentity.WorkspaceSystemAssignedIdentity,
-          description: 'Gesture recordings (identity-based access, no stored keys)',
-          tags: args.tags,
-        },
+        storageAccountName: args.storageAccountName,
+        containerName: container.name,
+        holds: 'Gesture recordings',
+        tags: args.tags,
       },
       child,
     );

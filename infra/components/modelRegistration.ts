@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as ml from '@pulumi/azure-native/machinelearningservices';
 import * as storage from '@pulumi/azure-native/storage';
 import { modelTags, type ModelFolder } from '../model/modelFolder';
+import { identityDatastore } from './identityDatastore';
 
 export interface ModelRegistrationArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -64,23 +65,16 @@ export class ModelRegistration extends pulumi.ComponentResource {
         ),
     );
 
-    const datastore = new ml.Datastore(
+    const datastore = identityDatastore(
       `${name}-datastore`,
       {
         resourceGroupName: args.resourceGroupName,
         workspaceName: args.workspaceName,
         name: MODEL_DATASTORE,
-        properties: {
-          datastoreType: 'AzureBlob',
-          accountName: args.storageAccountName,
-          containerName: container.name,
-          endpoint: 'core.windows.net',
-          protocol: 'https',
-          credentials: { credentialsType: 'None' },
-          serviceDataAccessAuthIdentity: ml.ServiceDataAccessAuthIdentity.WorkspaceSystemAssignedIdentity,
-          description: 'Exported models (identity-based access, no stored keys)',
-          tags: args.tags,
-        },
+        storageAccountName: args.storageAccountName,
+        containerName: container.name,
+        holds: 'Exported models',
+        tags: args.tags,
       },
       child,
     );
