@@ -4,4 +4,5 @@ export * from './recording';
 export * from './dataset';
 export * from './window';
 export * from './preprocess';
+export * from './energy';
 export * from './manifest';

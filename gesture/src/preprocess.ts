@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rmsNormalize, RmsNormalizeStepSchema } from './energy';
 import type { Window } from './window';
 
 /**
@@ -16,6 +17,8 @@ export const PreprocessingStepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('averagePool'), factor: z.number().int().min(1) }),
   /** `(v - mean) / std` per feature, with statistics from training (one per value, or one per axis). */
   z.object({ op: z.literal('standardize'), mean: z.array(z.number()), std: z.array(z.number().positive()) }),
+  /** Divide by the window's RMS (see energy.ts). */
+  RmsNormalizeStepSchema,
 ]);
 export type PreprocessingStep = z.infer<typeof PreprocessingStepSchema>;
 
@@ -96,6 +99,8 @@ export function applyPreprocessing(window: Window, steps: readonly Preprocessing
         return averagePool(w, step.factor);
       case 'standardize':
         return standardize(w, step.mean, step.std);
+      case 'rmsNormalize':
+        return rmsNormalize(w);
     }
   }, window);
 }

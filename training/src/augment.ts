@@ -8,7 +8,7 @@ import type { Rng } from './rng';
 export interface AugmentOptions {
   /** Tilt standard deviation, radians. */
   tilt: number;
-  /** Amplitude factor range, as [min, max]. */
+  /** Amplitude factor range, as [min, max], drawn log-uniformly. */
   amplitude: [number, number];
   /** Overall speed factor range. */
   speed: [number, number];
@@ -16,6 +16,8 @@ export interface AugmentOptions {
   shift: number;
   /** Largest non-uniform warp (0 = none; must stay below 0.25 to keep time monotonic). */
   warp: number;
+  /** Chance of mirroring the gesture (people draw O and Z in either direction). */
+  mirror: number;
 }
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
@@ -24,6 +26,7 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   speed: [0.85, 1.15],
   shift: 0.08,
   warp: 0.15,
+  mirror: 0,
 };
 
 /** Linear resampling of an interleaved xyz window along a time map given in fractional sample indices. */
@@ -59,7 +62,13 @@ function randomRotation(rng: Rng, o: AugmentOptions): number[] {
   const ch = Math.cos(heading);
   const sh = Math.sin(heading);
   const h = [ch, -sh, 0, sh, ch, 0, 0, 0, 1];
-  const amp = rng.uniform(o.amplitude[0], o.amplitude[1]);
+  // A mirror image (x -> -x before the rotation) is not a rotation: it reverses the drawing direction.
+  const mirror = rng.next() < o.mirror ? -1 : 1;
+  t[0] *= mirror;
+  t[3] *= mirror;
+  t[6] *= mirror;
+  // Log-uniform, so a wide range treats halving and doubling alike.
+  const amp = Math.exp(rng.uniform(Math.log(o.amplitude[0]), Math.log(o.amplitude[1])));
   const r = new Array<number>(9);
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) r[i * 3 + j] = amp * (h[i * 3] * t[j] + h[i * 3 + 1] * t[3 + j] + h[i * 3 + 2] * t[6 + j]);

@@ -1,6 +1,6 @@
 import type { Example } from './data';
 import type { Fold } from './folds';
-import { modelLogits, trainModel } from './model-training';
+import { modelLogits, trainModel, type TrainedModel } from './model-training';
 import type { Progress } from './progress';
 import type { ModelRecipe } from './recipes';
 
@@ -10,6 +10,8 @@ export interface OutOfFold {
   logits: Record<string, Float32Array>;
   /** Fold index that held each example out. */
   foldOf: Int32Array;
+  /** The models trained in each fold, by key (for fine-tuning experiments on the held-out person). */
+  models: Record<string, TrainedModel>[];
 }
 
 export interface CrossValRequest {
@@ -30,7 +32,9 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
   const logits: Record<string, Float32Array> = {};
   for (const key of Object.keys(req.recipes)) logits[key] = new Float32Array(n * req.classes);
   const foldOf = new Int32Array(n).fill(-1);
+  const models: Record<string, TrainedModel>[] = [];
   req.folds.forEach((fold, f) => {
+    models.push({});
     const train = fold.train.map((i) => req.examples[i]);
     const test = fold.test.map((i) => req.examples[i]);
     for (const [key, recipe] of Object.entries(req.recipes)) {
@@ -44,10 +48,11 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
         epochs: req.epochs,
         onEpoch: (e, total) => req.progress.epoch(e + 1, total),
       });
+      models[f][key] = model;
       const out = modelLogits(model, test);
       fold.test.forEach((idx, j) => logits[key].set(out.subarray(j * req.classes, (j + 1) * req.classes), idx * req.classes));
     }
     for (const idx of fold.test) foldOf[idx] = f;
   });
-  return { logits, foldOf };
+  return { logits, foldOf, models };
 }

@@ -19,6 +19,8 @@ export interface FitOptions {
   /** Learning rate at the last epoch, reached by cosine decay. */
   finalLearningRate?: number;
   seed: number;
+  /** Start from these weights (fine-tuning) instead of a fresh seeded initialisation. */
+  init?: NetworkWeights;
   /** Items per epoch; defaults to the set's size. */
   drawsPerEpoch?: number;
   /** Stop when the validation loss has not improved for this many epochs, and keep the best weights. */
@@ -73,7 +75,8 @@ export function concat(parts: Float32Array[]): Float32Array {
 /** Train a network with Adam on mini-batches; deterministic for a given seed. */
 export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOptions): NetworkWeights {
   const rng = new Rng(options.seed);
-  const net = toTrainable(initialWeights(spec, rng.fork(1)));
+  const fresh = initialWeights(spec, rng.fork(1));
+  const net = toTrainable(options.init ?? fresh);
   const dataRng = rng.fork(2);
   const optimizer = tf.train.adam(options.learningRate);
   const [steps, channels] = spec.inputShape;

@@ -22,8 +22,28 @@ export interface TrainRequest {
   seed: number;
   /** Overrides the recipe's epoch count (quick runs and tests). */
   epochs?: number;
+  /** Fine-tune this model (same recipe and steps) instead of training from scratch. */
+  from?: TrainedModel;
   onEpoch?: (epoch: number, total: number) => void;
 }
+
+/**
+ * Relative draw chances: the pool's recordings share `1 - share` (evened out between people by
+ * `groupBalance`), the user's own recordings share `share`, however few they are. Undefined when
+ * every recording is drawn alike.
+ */
+function drawWeightsFor(pool: readonly Example[], ownCount: number, share: number, groupBalance: number): Float64Array | undefined {
+  if (ownCount === 0 && groupBalance === 0) return undefined;
+  const sizes = new Map<string, number>();
+  for (const e of pool) sizes.set(e.group, (sizes.get(e.group) ?? 0) + 1);
+  const raw = pool.map((e) => (sizes.get(e.group) as number) ** -groupBalance);
+  const total = raw.reduce((a, b) => a + b, 0);
+  const poolShare = ownCount > 0 ? 1 - share : 1;
+  return Float64Array.from([...raw.map((w) => (w / total) * poolShare), ...new Array<number>(ownCount).fill(ownCount > 0 ? share / ownCount : 0)]);
+}
+
+/** Fine-tuning a pooled model on a user's recordings: a few epochs at a lower learning rate. */
+export const FINE_TUNE = { epochs: 8, learningRate: 1e-3 };
 
 export function trainModel(req: TrainRequest): TrainedModel {
   const { recipe } = req;
@@ -38,16 +58,12 @@ export function trainModel(req: TrainRequest): TrainedModel {
     pool = shuffled.slice(cut);
   }
   const all = [...pool, ...personal];
-  const steps = recipe.preprocessing(all);
+  const steps = req.from ? req.from.steps : recipe.preprocessing(all);
   const build = inputBuilder(recipe, steps);
   const cached = recipe.augment ? null : all.map((e) => build(e, null));
   const share = req.personalShare ?? 0.25;
-  // Own recordings get `share` of all draws, however few they are; the pool shares the rest evenly.
-  const drawWeights =
-    personal.length > 0
-      ? Float64Array.from(all, (_, i) => (i < pool.length ? (1 - share) / pool.length : share / personal.length))
-      : undefined;
-  const epochs = req.epochs ?? recipe.fit.epochs;
+  const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0);
+  const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
   const weights = fitNetwork(
     recipe.network(req.classes),
     {
@@ -59,8 +75,9 @@ export function trainModel(req: TrainRequest): TrainedModel {
     {
       epochs,
       batchSize: recipe.fit.batchSize,
-      learningRate: recipe.fit.learningRate,
+      learningRate: req.from ? FINE_TUNE.learningRate : recipe.fit.learningRate,
       finalLearningRate: recipe.fit.finalLearningRate,
+      init: req.from?.weights,
       seed: rng.int(0x7fffffff),
       drawsPerEpoch: pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0),
       earlyStopping:

@@ -3,7 +3,7 @@ import type { OutOfFold } from './crossval';
 import type { Example } from './data';
 import type { Fold } from './folds';
 import { accuracy } from './metrics';
-import { modelLogits, trainModel } from './model-training';
+import { FINE_TUNE, modelLogits, trainModel } from './model-training';
 import type { Progress } from './progress';
 import type { ModelRecipe, Role } from './recipes';
 import { Rng } from './rng';
@@ -34,8 +34,9 @@ const TEST_PER_CLASS = 5;
 
 /**
  * For each held-out person with enough recordings, set aside max(ks) recordings per class as
- * "their own", test on the rest, and retrain with the first k of them up-weighted (REFERENCE 7).
- * Every k is tested on the same recordings, so the points are comparable.
+ * "their own", test on the rest, and fine-tune that fold's pooled model with the first k of them
+ * drawn 25 % of the time (REFERENCE 7). Every k is tested on the same recordings, so the points
+ * are comparable. Fine-tuning (a few epochs) keeps the curve affordable; `--personal` retrains.
  */
 export function personalisationCurve(req: CurveRequest): CurvePoint[] {
   const maxK = Math.max(...req.ks);
@@ -67,12 +68,13 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
       for (const role of ['edge', 'cloud'] as Role[]) {
         req.progress.stage(`${fold.name}: ${role} with ${k} own per class`);
         const model = trainModel({
+          from: req.oof.models[f][role],
           recipe: req.recipes[role],
           classes: c,
           train,
           personal: own,
           seed: req.seed + f * 7919 + k,
-          epochs: req.epochs,
+          epochs: req.epochs ? Math.min(req.epochs, FINE_TUNE.epochs) : undefined,
           onEpoch: (e, total) => req.progress.epoch(e + 1, total),
         });
         point[role] += accuracy(softmaxRows(modelLogits(model, testExamples), c), labels, c);

@@ -18,6 +18,11 @@ export interface FitSettings {
   batchSize: number;
   learningRate: number;
   finalLearningRate: number;
+  /**
+   * How much to even out people in the draws: each recording is drawn in proportion to
+   * (its person's recordings)^-groupBalance; 0 = every recording alike, 1 = every person alike.
+   */
+  groupBalance?: number;
   /** Early stopping on a random share of the training recordings (the lab's recipe). */
   earlyStopping?: { fraction: number; patience: number };
 }
@@ -51,12 +56,12 @@ const WAND_EDGE: ModelRecipe = {
 const CLOUD_POOL_FACTOR = 2;
 const WAND_CLOUD: ModelRecipe = {
   role: 'cloud',
-  summary: 'deeper CNN on the gravity-aligned window pooled to 50 steps; same augmentation',
+  summary: 'deeper CNN on the gravity-aligned window pooled to 50 steps and scaled to unit RMS; same augmentation',
   network: (classes) => ({
     inputShape: [WINDOW_LENGTH / CLOUD_POOL_FACTOR, 3],
     layers: [conv(5, 2, 32), conv(3, 1, 48), conv(3, 2, 64), gap, dense(64), dense(classes, 'none')],
   }),
-  preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }],
+  preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }, { op: 'rmsNormalize' }],
   augment: DEFAULT_AUGMENT,
   fit: { epochs: 24, batchSize: 64, learningRate: 3e-3, finalLearningRate: 1e-4 },
 };

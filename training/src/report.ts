@@ -10,14 +10,14 @@ const num = (v: number, digits = 3): string => v.toFixed(digits);
 
 /** The end-of-run summary: one row per model, as printed by the CLI and at the top of the report. */
 export function summaryRows(r: TrainResult): string[][] {
-  const rows: string[][] = [['model', 'parameters', 'held-out accuracy (mean over people)', 'pooled', 'ECE before', 'ECE after']];
+  const rows: string[][] = [['model', 'parameters', 'held-out accuracy (mean over people)', 'pooled', 'ECE before', 'ECE after', 'ECE after (cross-fitted)']];
   const add = (name: string, key: string) => {
     const f = r.figures[key];
-    if (f) rows.push([name, String(f.parameters), pct(f.accuracy), pct(f.pooledAccuracy), num(f.eceBefore), num(f.eceAfter)]);
+    if (f) rows.push([name, String(f.parameters), pct(f.accuracy), pct(f.pooledAccuracy), num(f.eceBefore), num(f.eceAfter), num(f.eceAfterCrossFitted)]);
   };
   add('edge', 'edge');
   add('cloud', 'cloud');
-  rows.push([`cascade (threshold ${num(r.cascade.threshold)}, ${pct(r.cascade.offloadFraction)} offloaded)`, '-', pct(r.cascade.macroAccuracy), pct(r.cascade.accuracy), '-', '-']);
+  rows.push([`cascade (threshold ${num(r.cascade.threshold)}, ${pct(r.cascade.offloadFraction)} offloaded)`, '-', pct(r.cascade.macroAccuracy), pct(r.cascade.accuracy), '-', '-', '-']);
   add('lab baseline: edge', 'baseline-edge');
   add('lab baseline: cloud', 'baseline-cloud');
   return rows;
@@ -135,7 +135,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     '## Calibration',
     '',
     `Temperatures fitted on held-out people and folded into the exported last layers: edge T = ${num(r.figures.edge.temperature)}, cloud T = ${num(r.figures.cloud.temperature)}. ` +
-      'ECE "after" is cross-fitted (each fold\'s temperature comes from the other folds); the diagram uses the exported temperature.',
+      'ECE "after" uses the exported temperature on the held-out predictions it was fitted on; "cross-fitted" fits each fold\'s temperature on the other folds only (stricter). ECE: 10 equal-width bins of top-class confidence.',
     '',
     '![reliability diagram](reliability.svg)',
     '',

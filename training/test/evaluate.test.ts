@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { POOL, REPO, tempDir } from './helpers';
+import { DEV_POOL, describeWithPool } from '../../gesture/test-support/dev-pool';
+import { REPO, tempDir } from './helpers';
 
 const run = promisify(execFile);
 const TSX = join(REPO, 'node_modules/.bin/tsx');
@@ -10,6 +11,7 @@ const EVALUATE = join(REPO, 'training/src/cli/evaluate.ts');
 
 /** A few real recordings of two people, one of them with a class the default model does not know. */
 function realSubset(): string {
+  const pool = DEV_POOL as string;
   const root = tempDir('eval');
   const take: [string, string, number][] = [
     ['kylewskim__TECHIN515_Lab5', 'O', 4], ['kylewskim__TECHIN515_Lab5', 'V', 4], ['kylewskim__TECHIN515_Lab5', 'Z', 4],
@@ -18,12 +20,12 @@ function realSubset(): string {
   for (const [dataset, label, n] of take) {
     const dir = join(root, dataset, label);
     mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(join(POOL, dataset, label)).sort().slice(0, n)) copyFileSync(join(POOL, dataset, label, f), join(dir, f));
+    for (const f of readdirSync(join(pool, dataset, label)).sort().slice(0, n)) copyFileSync(join(pool, dataset, label, f), join(dir, f));
   }
   return root;
 }
 
-describe('npm run evaluate', () => {
+describeWithPool('npm run evaluate', () => {
   test('--json: accuracies, offload fraction, per person, and unknown labels reported rather than guessed', async () => {
     const { stdout } = await run(TSX, [EVALUATE, '--model', join(REPO, 'models/default'), '--data', realSubset(), '--json'], { cwd: REPO });
     const e = JSON.parse(stdout);

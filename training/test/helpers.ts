@@ -4,6 +4,5 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '../..');
 export const SAMPLE = join(REPO, 'data/sample');
-export const POOL = resolve(REPO, '../shared/gesture-data');
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `wand-${prefix}-`));
