@@ -36,16 +36,16 @@ export interface Line {
   y: number;
 }
 
-export function lineChart(title: string, xTitle: string, yTitle: string, lines: Line[], yDomain?: [number, number]): vegaLite.TopLevelSpec {
+export function lineChart(title: string, xTitle: string, yTitle: string, lines: Line[], points = true): vegaLite.TopLevelSpec {
   return {
     title,
     width: 420,
     height: 260,
     data: { values: lines },
-    mark: { type: 'line', point: true, interpolate: 'step-after' as const },
+    mark: { type: 'line', point: points },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle },
-      y: { field: 'y', type: 'quantitative', title: yTitle, scale: yDomain ? { domain: yDomain, clamp: true } : { zero: false } },
+      y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: null },
     },
   };

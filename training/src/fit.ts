@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeTrainable, forward, fromTrainable, initialWeights, toTrainable, type NetworkSpec, type NetworkWeights } from './network';
+import { concatFloat32 } from './arrays';
 import { Rng } from './rng';
 
 /** What a training run draws from: an input builder (it may augment) and one label per item. */
@@ -60,17 +61,11 @@ const oneHot = (labels: ArrayLike<number>, classes: number): tf.Tensor2D =>
 function meanLoss(net: ReturnType<typeof toTrainable>, inputs: Float32Array[], labels: Int32Array, classes: number): number {
   const [steps, channels] = net.spec.inputShape;
   return tf.tidy(() => {
-    const x = tf.tensor3d(concat(inputs), [inputs.length, steps, channels]);
+    const x = tf.tensor3d(concatFloat32(inputs), [inputs.length, steps, channels]);
     return tf.losses.softmaxCrossEntropy(oneHot(labels, classes), forward(net, x)).dataSync()[0];
   });
 }
 
-export function concat(parts: Float32Array[]): Float32Array {
-  const size = parts.length === 0 ? 0 : parts[0].length;
-  const out = new Float32Array(parts.length * size);
-  parts.forEach((p, i) => out.set(p, i * size));
-  return out;
-}
 
 /** Train a network with Adam on mini-batches; deterministic for a given seed. */
 export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOptions): NetworkWeights {
@@ -93,7 +88,7 @@ export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOpti
       const order = epochOrder(set, draws, dataRng);
       for (let start = 0; start < order.length; start += options.batchSize) {
         const batch = order.slice(start, start + options.batchSize);
-        const inputs = concat(batch.map((i) => set.input(i, dataRng)));
+        const inputs = concatFloat32(batch.map((i) => set.input(i, dataRng)));
         const labels = batch.map((i) => set.labels[i]);
         const dropoutSeed = dataRng.int(0x7fffffff);
         tf.tidy(() => {
@@ -129,16 +124,10 @@ export function predictLogits(weights: NetworkWeights, inputs: Float32Array[], b
   try {
     for (let start = 0; start < inputs.length; start += batchSize) {
       const part = inputs.slice(start, start + batchSize);
-      chunks.push(tf.tidy(() => forward(net, tf.tensor3d(concat(part), [part.length, steps, channels])).dataSync() as Float32Array).slice());
+      chunks.push(tf.tidy(() => forward(net, tf.tensor3d(concatFloat32(part), [part.length, steps, channels])).dataSync() as Float32Array).slice());
     }
   } finally {
     disposeTrainable(net);
   }
-  const out = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatFloat32(chunks);
 }

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { concatFloat32 } from './arrays';
 
 /** onnxruntime-node sessions configured as the service runs them: one thread, no spinning (REFERENCE 3). */
 export function openSession(path: string): Promise<ort.InferenceSession> {
@@ -21,17 +22,8 @@ export async function runSession(
   const outputName = session.outputNames[0];
   for (let start = 0; start < inputs.length; start += batchSize) {
     const part = inputs.slice(start, start + batchSize);
-    const size = part[0].length;
-    const flat = new Float32Array(part.length * size);
-    part.forEach((p, i) => flat.set(p, i * size));
-    const result = await session.run({ [inputName]: new ort.Tensor('float32', flat, [part.length, ...inputShape]) });
+    const result = await session.run({ [inputName]: new ort.Tensor('float32', concatFloat32(part), [part.length, ...inputShape]) });
     chunks.push(Float32Array.from(result[outputName].data as Float32Array));
   }
-  const out = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatFloat32(chunks);
 }

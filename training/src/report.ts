@@ -65,7 +65,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     { series: 'cloud only', x: 0, y: cloudOnly },
     { series: 'cloud only', x: 1, y: cloudOnly },
   ];
-  images['offload.svg'] = renderSvg(lineChart('accuracy vs offload fraction (held-out, pooled)', 'fraction of gestures sent to the cloud', 'accuracy', offloadLines));
+  images['offload.svg'] = renderSvg(lineChart('accuracy vs offload fraction (held-out, pooled)', 'fraction of gestures sent to the cloud', 'accuracy', offloadLines, false));
   images['reliability.svg'] = renderSvg(
     reliabilityChart('reliability (held-out)', [
       ...reliabilityPoints('edge before', r.reliability.edge.before),
