@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE' || code === 'EACCES') fail(3, `cannot listen on port ${config.port} (${code})`);
     throw err;
   }
+  /** Exit once the asynchronous log destination has written everything. */
+  const exit = (code: number): void => service.logger.flush(() => process.exit(code));
   const shutdown = (signal: NodeJS.Signals): void => {
     service.logger.info({ signal }, 'shutting down');
     setTimeout(() => {
@@ -39,10 +41,10 @@ async function main(): Promise<void> {
       process.exit(4);
     }, HARD_EXIT_MS).unref();
     service.stop().then(
-      () => process.exit(0),
+      () => exit(0),
       (err: unknown) => {
         service.logger.error({ err }, 'shutdown failed');
-        process.exit(4);
+        exit(4);
       },
     );
   };

@@ -21,7 +21,7 @@ export function jsonBody(limit: number): Middleware {
     }
     let text: string;
     try {
-      text = await getRawBody(ctx.req, { length: ctx.get('content-length') || undefined, limit, encoding: 'utf8' });
+      text = (await getRawBody(ctx.req, { length: ctx.get('content-length') || undefined, limit })).toString('utf8');
     } catch (err) {
       // Do not keep draining an oversized upload on a kept-alive connection.
       if ((err as { status?: number }).status === 413) ctx.set('Connection', 'close');
