@@ -32,7 +32,7 @@ export interface TrainRequest {
  * `groupBalance`), the user's own recordings share `share`, however few they are. Undefined when
  * every recording is drawn alike.
  */
-function drawWeightsFor(pool: readonly Example[], ownCount: number, share: number, groupBalance: number): Float64Array | undefined {
+export function drawWeightsFor(pool: readonly Example[], ownCount: number, share: number, groupBalance: number): Float64Array | undefined {
   if (ownCount === 0 && groupBalance === 0) return undefined;
   const sizes = new Map<string, number>();
   for (const e of pool) sizes.set(e.group, (sizes.get(e.group) ?? 0) + 1);

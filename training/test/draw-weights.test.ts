@@ -1,0 +1,24 @@
+import type { Example } from '../src/data';
+import { drawWeightsFor } from '../src/model-training';
+
+const pool = (sizes: Record<string, number>): Example[] =>
+  Object.entries(sizes).flatMap(([group, n]) => Array.from({ length: n }, () => ({ group }) as Example));
+const sum = (w: Float64Array, from: number, to: number) => w.slice(from, to).reduce((a, b) => a + b, 0);
+
+describe('training draws', () => {
+  test('no own recordings and no balancing: uniform (no weights at all)', () => {
+    expect(drawWeightsFor(pool({ a: 10, b: 90 }), 0, 0.25, 0)).toBeUndefined();
+  });
+
+  test('own recordings get their share of the draws however few they are', () => {
+    const w = drawWeightsFor(pool({ a: 300, b: 600 }), 15, 0.25, 0) as Float64Array;
+    expect(w).toHaveLength(915);
+    expect(sum(w, 900, 915) / sum(w, 0, 915)).toBeCloseTo(0.25, 10);
+    expect(w[0]).toBeCloseTo(w[899], 12);
+  });
+
+  test('group balance 1 gives every person the same share of the pool', () => {
+    const w = drawWeightsFor(pool({ a: 10, b: 90 }), 0, 0.25, 1) as Float64Array;
+    expect(sum(w, 0, 10)).toBeCloseTo(sum(w, 10, 100), 10);
+  });
+});
