@@ -84,7 +84,8 @@ const stop = (server: Server) =>
     server.child.kill('SIGTERM');
   });
 
-const SERVICE_ENV = { MODEL_DIR, RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'info' };
+/** As deployed: a capped old space keeps V8 from growing its heap under load (see README). */
+const SERVICE_ENV = { MODEL_DIR, RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'info', NODE_OPTIONS: '--max-old-space-size=96' };
 const startService = () => spawnServer(['-r', 'tsx/cjs', 'service/src/main.ts'], SERVICE_ENV, '/v2/health/ready');
 const startBaseline = () => spawnServer(['-r', 'tsx/cjs', 'service/bench/baseline-server.ts', MODEL_DIR, '{port}'], {}, '/predict');
 
