@@ -16,17 +16,21 @@ export interface RateLimitOptions {
 export function rateLimit({ max, windowSeconds }: RateLimitOptions): Middleware {
   if (max === 0) return (_ctx, next) => next();
   const limiter = new RateLimiterMemory({ points: max, duration: windowSeconds });
+  const limit = String(max);
   return async (ctx, next) => {
-    const state = await limiter.consume(ctx.ip || 'unknown').catch((rejected: unknown) => {
+    let state: RateLimiterRes;
+    try {
+      state = await limiter.consume(ctx.ip || 'unknown');
+    } catch (rejected) {
       if (!(rejected instanceof RateLimiterRes)) throw rejected;
       const retryAfter = String(Math.max(1, Math.ceil(rejected.msBeforeNext / 1000)));
       throw new ClientError(429, `rate limit exceeded: at most ${max} requests per ${windowSeconds} s, retry in ${retryAfter} s`, {
         'Retry-After': retryAfter,
-        'RateLimit-Limit': String(max),
+        'RateLimit-Limit': limit,
         'RateLimit-Remaining': '0',
       });
-    });
-    ctx.set('RateLimit-Limit', String(max));
+    }
+    ctx.set('RateLimit-Limit', limit);
     ctx.set('RateLimit-Remaining', String(state.remainingPoints));
     return next();
   };
