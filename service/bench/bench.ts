@@ -20,6 +20,8 @@ const LOAD_SECONDS = 8;
 /** Saturation runs alternate baseline and service this many times; medians are reported. */
 const ROUNDS = 3;
 const PACED_SECONDS = 10;
+/** Each steady load first runs this long unmeasured, on the same connections (opens them, warms the JIT). */
+const PACED_WARMUP_SECONDS = 2;
 const CONNECTIONS = 64;
 const TOTAL_REQUESTS = 100_000;
 const RSS_CHUNKS = 10;
@@ -124,27 +126,30 @@ async function load(server: Server, path: string, body: string, options: Partial
 /**
  * Open-loop load at a steady `rate` (autocannon's rate limit sends each second's quota in a burst,
  * which measures queueing, not latency at that rate): requests start on a 1 ms schedule over
- * kept-alive connections; latency runs from each request's start to the end of its response.
+ * kept-alive connections; latency runs from each request's start to the end of its response. The
+ * first PACED_WARMUP_SECONDS are not measured.
  */
 async function paced(port: number, path: string, body: string, rate: number): Promise<Load> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const total = Math.round(rate * PACED_SECONDS);
+  const total = Math.round(rate * (PACED_WARMUP_SECONDS + PACED_SECONDS));
+  const warmupEnds = Math.round(rate * PACED_WARMUP_SECONDS);
   const latencies: number[] = [];
   let errors = 0;
   let sent = 0;
   let done = 0;
+  let measuredFrom = 0;
   const started = performance.now();
   await new Promise<void>((finish) => {
     const settle = () => {
       if (++done === total) finish();
     };
-    const fire = () => {
+    const fire = (measured: boolean) => {
       const t0 = performance.now();
       const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
         res.resume();
         res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - t0);
-          else errors++;
+          if (res.statusCode !== 200) errors++;
+          else if (measured) latencies.push(performance.now() - t0);
           settle();
         });
       });
@@ -156,14 +161,17 @@ async function paced(port: number, path: string, body: string, rate: number): Pr
     };
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-      for (; sent < due; sent++) fire();
+      for (; sent < due; sent++) {
+        if (sent === warmupEnds) measuredFrom = performance.now();
+        fire(sent >= warmupEnds);
+      }
       if (sent >= total) clearInterval(tick);
     }, 1);
   });
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: total / ((performance.now() - started) / 1000), p50: at(0.5), p99: at(0.99), errors, cpuUs: NaN };
+  return { rps: (total - warmupEnds) / ((performance.now() - measuredFrom) / 1000), p50: at(0.5), p99: at(0.99), errors, cpuUs: NaN };
 }
 
 /** Resident set size (MB) and CPU ticks (user + system) of a process, from /proc. */
@@ -191,7 +199,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
-  const steps = 3 + ROUNDS * 2 + COLD_STARTS * 2;
+  const steps = 2 + ROUNDS * 3 + COLD_STARTS * 2;
   const bar = new SingleBar({ format: 'bench {bar} {value}/{total} {step}', clearOnComplete: true }, Presets.shades_classic);
   const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
   bar.start(steps, 0, { step: 'bundling' });
@@ -237,10 +245,15 @@ async function main(): Promise<void> {
   const baseSat = mid(runs.base);
   const predictSat = mid(runs.predict);
   const inferSat = mid(runs.infer);
-  step('steady load at half the saturation rate');
-  const baseHalf = await paced(baseline.port, '/predict', labBody, Math.round(baseSat.rps / 2));
-  const predictHalf = await paced(service.port, '/predict', labBody, Math.round(predictSat.rps / 2));
-  const inferHalf = await paced(service.port, inferPath, oipBody, Math.round(inferSat.rps / 2));
+  // Steady loads alternate too, so a neighbour's burst of CPU use hits one round, not one server.
+  const halves = { base: [] as Load[], predict: [] as Load[], infer: [] as Load[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    step(`steady load at half the saturation rate, round ${r + 1}`);
+    halves.base.push(await paced(baseline.port, '/predict', labBody, Math.round(baseSat.rps / 2)));
+    halves.predict.push(await paced(service.port, '/predict', labBody, Math.round(predictSat.rps / 2)));
+    halves.infer.push(await paced(service.port, inferPath, oipBody, Math.round(inferSat.rps / 2)));
+  }
+  const [baseHalf, predictHalf, inferHalf] = [mid(halves.base), mid(halves.predict), mid(halves.infer)];
   await stop(baseline);
 
   // Memory: a fresh process, 100k requests in chunks, RSS after each chunk.
@@ -268,7 +281,7 @@ async function main(): Promise<void> {
     ['service /v2/.../infer', inferSat, inferHalf],
   ] as const;
   const lines = [
-    `Machine: ${cpus().length} x ${cpus()[0].model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average before the run ${loadBefore}; model ${manifest.name} ${manifest.version}; loopback, autocannon ${CONNECTIONS} connections, ${LOAD_SECONDS} s per load, median of ${ROUNDS} alternating rounds; half-rate latency from a steady ${PACED_SECONDS} s open-loop load.`,
+    `Machine: ${cpus().length} x ${cpus()[0].model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average (1/5/15 min) before the run ${loadBefore}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')}; model ${manifest.name} ${manifest.version}; loopback, autocannon ${CONNECTIONS} connections, ${LOAD_SECONDS} s per load, median of ${ROUNDS} alternating rounds; half-rate latency from a steady ${PACED_SECONDS} s open-loop load after ${PACED_WARMUP_SECONDS} s unmeasured, median of ${ROUNDS} alternating rounds (p99 per round: service /predict ${halves.predict.map((h) => fmt(h.p99, 1)).join(', ')} ms; baseline ${halves.base.map((h) => fmt(h.p99, 1)).join(', ')} ms).`,
     '',
     '| endpoint | saturated req/s | p50 ms | p99 ms | server CPU us/request | at half rate: req/s | p50 ms | p99 ms | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
