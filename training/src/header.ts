@@ -1,14 +1,31 @@
+import type { PreprocessingStep } from '../../gesture/src';
 import { hasWeights, resolveLayers, type NetworkWeights } from './network';
 
-/** What the firmware needs besides the weights: names, labels, the frozen input and the threshold. */
+/** What the firmware needs besides the weights: names, labels, the edge preprocessing and the threshold. */
 export interface HeaderInfo {
   name: string;
   version: string;
   labels: string[];
   windowLength: number;
   sampleRateHz: number;
-  poolFactor: number;
+  /** The manifest's edge steps; the header flags must describe exactly these. */
+  preprocessing: readonly PreprocessingStep[];
   threshold: number;
+}
+
+/** The edge steps as the firmware's flags; the firmware runs gravityAlign -> averagePool -> rmsNormalize only. */
+export interface FirmwareInput {
+  poolFactor: number;
+  rmsNormalize: boolean;
+}
+
+export function firmwareInput(steps: readonly PreprocessingStep[]): FirmwareInput {
+  const ops = steps.map((s) => s.op).join(',');
+  const pool = steps[1];
+  if ((ops !== 'gravityAlign,averagePool' && ops !== 'gravityAlign,averagePool,rmsNormalize') || pool.op !== 'averagePool') {
+    throw new Error(`the firmware cannot run the edge preprocessing ${ops}: it needs gravityAlign, averagePool[, rmsNormalize]`);
+  }
+  return { poolFactor: pool.factor, rmsNormalize: steps.length === 3 };
 }
 
 const LAYER_KIND = { conv1d: 1, dense: 2, globalAveragePool: 3 } as const;
@@ -38,6 +55,7 @@ export function edgeHeader(weights: NetworkWeights, info: HeaderInfo): string {
   const rows: number[][] = [];
   const values: number[] = [];
   let maxActivations = 0;
+  const input = firmwareInput(info.preprocessing);
   for (const [i, l] of resolveLayers(weights.spec).entries()) {
     const spec = l.spec;
     if (spec.kind === 'dropout') continue;
@@ -67,9 +85,11 @@ export function edgeHeader(weights: NetworkWeights, info: HeaderInfo): string {
     `#define WAND_NUM_CLASSES ${info.labels.length}`,
     `#define WAND_WINDOW_LENGTH ${info.windowLength}`,
     `#define WAND_SAMPLE_RATE_HZ ${info.sampleRateHz}`,
-    `#define WAND_POOL_FACTOR ${info.poolFactor}`,
-    `#define WAND_EDGE_STEPS ${Math.floor(info.windowLength / info.poolFactor)}`,
+    `#define WAND_POOL_FACTOR ${input.poolFactor}`,
+    `#define WAND_EDGE_STEPS ${Math.floor(info.windowLength / input.poolFactor)}`,
     '#define WAND_GRAVITY_ALIGN 1',
+    '/* 1: the pooled features are divided by their root-mean-square (gesture/src/energy.ts rmsNormalize). */',
+    `#define WAND_RMS_NORMALIZE ${input.rmsNormalize ? 1 : 0}`,
     '/* Offload when the top calibrated edge probability is below this (chosen on held-out people). */',
     `#define WAND_OFFLOAD_THRESHOLD ${cFloat(info.threshold)}`,
     `#define WAND_EDGE_NUM_LAYERS ${rows.length}`,

@@ -16,7 +16,7 @@ import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './onnx-exp
 import { openSession, runSession } from './onnx-run';
 import { personalisationCurve, type CurvePoint } from './personal-curve';
 import { silentProgress, type Progress } from './progress';
-import { EDGE_POOL_FACTOR, inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type RecipeName, type Role } from './recipes';
+import { inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type RecipeName, type Role } from './recipes';
 import { writeReport } from './report';
 import { predictLogits } from './fit';
 
@@ -245,7 +245,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   writeFileSync(join(options.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(
     join(options.out, header),
-    edgeHeader(calibrated.edge, { name: options.name, version, labels: data.labels, windowLength: WINDOW_LENGTH, sampleRateHz: SAMPLE_RATE_HZ, poolFactor: EDGE_POOL_FACTOR, threshold: choice.threshold }),
+    edgeHeader(calibrated.edge, { name: options.name, version, labels: data.labels, windowLength: WINDOW_LENGTH, sampleRateHz: SAMPLE_RATE_HZ, preprocessing: manifest.models.edge?.preprocessing ?? [], threshold: choice.threshold }),
   );
 
   // Golden vectors and the export check both come from onnxruntime, exactly as deployed.

@@ -34,7 +34,7 @@ describe('exported model folder', () => {
   test('model.json passes the shared manifest schema and points at files that exist', () => {
     const manifest = readManifest(out);
     expect(manifest.labels).toEqual(['O', 'V', 'Z']);
-    expect(manifest.models.edge?.preprocessing).toEqual([{ op: 'gravityAlign' }, { op: 'averagePool', factor: 4 }]);
+    expect(manifest.models.edge?.preprocessing).toEqual([{ op: 'gravityAlign' }, { op: 'averagePool', factor: 4 }, { op: 'rmsNormalize' }]);
     expect(manifest.models.edge?.inputShape).toEqual([25, 3]);
     expect(manifest.models.edge?.parameters).toBeLessThanOrEqual(4000);
     expect(manifest.metrics.evaluation).toMatch(/leave-one-dataset-out over 3/);
@@ -48,7 +48,7 @@ describe('exported model folder', () => {
     const h = parseHeader(readFileSync(join(out, 'edge_model.h'), 'utf8'));
     const manifest = readManifest(out);
     expect(h.defines).toMatchObject({
-      WAND_NUM_CLASSES: '3', WAND_WINDOW_LENGTH: '100', WAND_SAMPLE_RATE_HZ: '100', WAND_POOL_FACTOR: '4', WAND_EDGE_STEPS: '25', WAND_GRAVITY_ALIGN: '1',
+      WAND_NUM_CLASSES: '3', WAND_WINDOW_LENGTH: '100', WAND_SAMPLE_RATE_HZ: '100', WAND_POOL_FACTOR: '4', WAND_EDGE_STEPS: '25', WAND_GRAVITY_ALIGN: '1', WAND_RMS_NORMALIZE: '1',
       WAND_MODEL_NAME: '"test-model"', WAND_MODEL_VERSION: JSON.stringify(manifest.version),
     });
     expect(Number(h.defines.WAND_OFFLOAD_THRESHOLD.replace(/f$/, ''))).toBeCloseTo(manifest.offload.threshold, 6);
