@@ -117,6 +117,12 @@ Napi::Value AveragePool(const Napi::CallbackInfo &info) {
   return floatArray(info.Env(), window.data(), steps * 3);
 }
 
+Napi::Value RmsNormalize(const Napi::CallbackInfo &info) {
+  std::vector<float> values = toFloats(info[0], "values");
+  wand::rmsNormalize(values.data(), values.size());
+  return floatArray(info.Env(), values.data(), values.size());
+}
+
 Napi::Value Features(const Napi::CallbackInfo &info) {
   requireModel(info.Env());
   std::vector<float> samples = toSamples(info[0]);
@@ -333,6 +339,7 @@ Napi::Object ModelInfo(Napi::Env env) {
   m.Set("poolFactor", static_cast<double>(kEdgeModel.poolFactor));
   m.Set("edgeSteps", static_cast<double>(kEdgeModel.edgeSteps));
   m.Set("gravityAlign", kEdgeModel.gravityAlign);
+  m.Set("rmsNormalize", kEdgeModel.rmsNormalize);
   m.Set("threshold", kEdgeModel.offloadThreshold);
   m.Set("numLayers", static_cast<double>(kEdgeModel.network.numLayers));
   m.Set("numWeights", static_cast<double>(kEdgeModel.network.numWeights));
@@ -351,6 +358,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("resample", Napi::Function::New<Resample>(env));
   exports.Set("gravityAlign", Napi::Function::New<GravityAlign>(env));
   exports.Set("averagePool", Napi::Function::New<AveragePool>(env));
+  exports.Set("rmsNormalize", Napi::Function::New<RmsNormalize>(env));
   exports.Set("features", Napi::Function::New<Features>(env));
   exports.Set("classify", Napi::Function::New<Classify>(env));
   exports.Set("runNetwork", Napi::Function::New<RunNetwork>(env));

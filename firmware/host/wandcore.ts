@@ -23,6 +23,7 @@ export interface EdgeModelInfo {
   poolFactor: number;
   edgeSteps: number;
   gravityAlign: boolean;
+  rmsNormalize: boolean;
   threshold: number;
   numLayers: number;
   numWeights: number;
@@ -99,6 +100,7 @@ export interface WandCore {
   resample(samples: Samples, length: number): Float32Array;
   gravityAlign(window: Samples): Float32Array;
   averagePool(window: Samples, factor: number): Float32Array;
+  rmsNormalize(values: Samples): Float32Array;
   features(samples: Samples): Float32Array;
   classify(samples: Samples): EdgePrediction;
   runNetwork(layers: Int32Array, weights: Samples, input: Samples, outputSize: number, maxActivations: number): Float32Array;

@@ -28,7 +28,7 @@ const golden = JSON.parse(readFileSync(path.join(MODEL_DIR, 'golden.json'), 'utf
 const manifest = readManifest(MODEL_DIR);
 
 describe('parity with the exported edge model (golden.json)', () => {
-  it('binds the header of the model in models/default: labels, window, pooling and threshold from the manifest', () => {
+  it('binds the header of the model in models/default: labels, window, pooling, RMS step and threshold from the manifest', () => {
     expect(core.model.error).toBeNull();
     expect(core.model.labels).toEqual(manifest.labels);
     expect(golden.labels).toEqual(manifest.labels);
@@ -36,7 +36,8 @@ describe('parity with the exported edge model (golden.json)', () => {
     expect(core.model.windowLength).toBe(golden.windowLength);
     expect(core.model.poolFactor).toBe(golden.poolFactor);
     expect(core.model.threshold).toBeCloseTo(manifest.offload.threshold, 4);
-    expect(manifest.models.edge?.preprocessing).toEqual([{ op: 'gravityAlign' }, { op: 'averagePool', factor: golden.poolFactor }]);
+    const rms = core.model.rmsNormalize ? [{ op: 'rmsNormalize' }] : [];
+    expect(manifest.models.edge?.preprocessing).toEqual([{ op: 'gravityAlign' }, { op: 'averagePool', factor: golden.poolFactor }, ...rms]);
   });
 
   it('covers several people and classes', () => {

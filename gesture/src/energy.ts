@@ -5,7 +5,8 @@ import type { Window } from './window';
  * `{op: 'rmsNormalize'}`: divide a (gravity-aligned) window by its root-mean-square value, so a
  * gesture drawn small or with a mis-scaled board looks like the same gesture drawn large. Measured
  * on the development pool it lifts cross-person accuracy most for people who barely move the wand.
- * Cloud models only: the edge input is frozen (CONVENTIONS).
+ * Both models use it after pooling; the firmware implements it too (WAND_RMS_NORMALIZE in edge_model.h,
+ * firmware/WandCore/src/Features.cpp), so its arithmetic must stay as it is here.
  */
 export const RmsNormalizeStepSchema = z.object({ op: z.literal('rmsNormalize') });
 

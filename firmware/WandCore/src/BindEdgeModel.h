@@ -12,6 +12,11 @@
 #error "include the generated edge_model.h before BindEdgeModel.h"
 #endif
 
+// Headers written before the edge input had an RMS step do not define it.
+#ifndef WAND_RMS_NORMALIZE
+#define WAND_RMS_NORMALIZE 0
+#endif
+
 #include "Capture.h"
 #include "EdgeClassifier.h"
 #include "Payload.h"
@@ -34,6 +39,7 @@ const ModelSpec kEdgeModel = {
     WAND_POOL_FACTOR,
     WAND_EDGE_STEPS,
     WAND_GRAVITY_ALIGN != 0,
+    WAND_RMS_NORMALIZE != 0,
     WAND_OFFLOAD_THRESHOLD,
     {WAND_EDGE_LAYERS, WAND_EDGE_NUM_LAYERS, WAND_EDGE_WEIGHTS, WAND_EDGE_NUM_WEIGHTS},
     WAND_EDGE_MAX_ACTIVATIONS,

@@ -18,7 +18,8 @@ const char *EdgeClassifier::begin() {
 const float *EdgeClassifier::features(const float *samples, size_t count) {
   if (!resample(samples, count, ws_.window, spec_.windowLength)) return nullptr;
   if (spec_.gravityAlign) gravityAlign(ws_.window, spec_.windowLength);
-  averagePool(ws_.window, spec_.windowLength, spec_.poolFactor, ws_.window);
+  const size_t steps = averagePool(ws_.window, spec_.windowLength, spec_.poolFactor, ws_.window);
+  if (spec_.rmsNormalize) rmsNormalize(ws_.window, steps * 3);
   return ws_.window;
 }
 

@@ -22,6 +22,7 @@ struct ModelSpec {
   size_t poolFactor;
   size_t edgeSteps;  // windowLength / poolFactor
   bool gravityAlign;
+  bool rmsNormalize;  // scale the pooled features to unit RMS
   float offloadThreshold;  // calibrated confidence below which the wand asks the cloud
   NetworkSpec network;
   size_t maxActivations;  // floats per scratch buffer

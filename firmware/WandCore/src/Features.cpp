@@ -84,4 +84,13 @@ size_t averagePool(const float *window, size_t length, size_t factor, float *out
   return steps;
 }
 
+void rmsNormalize(float *values, size_t count) {
+  if (count == 0) return;
+  float sum = 0.0f;
+  for (size_t i = 0; i < count; ++i) sum += values[i] * values[i];
+  float rms = sqrtf(sum / static_cast<float>(count));
+  if (rms < kMinRms) rms = kMinRms;
+  for (size_t i = 0; i < count; ++i) values[i] /= rms;
+}
+
 }  // namespace wand

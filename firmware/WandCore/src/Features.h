@@ -1,5 +1,5 @@
 // The edge model's preprocessing, step for step as gesture/src (window.ts resample, preprocess.ts
-// gravityAlign and averagePool). Buffers are the caller's; nothing is allocated.
+// gravityAlign and averagePool, energy.ts rmsNormalize). Buffers are the caller's; nothing is allocated.
 #pragma once
 
 #include <stddef.h>
@@ -10,6 +10,8 @@ namespace wand {
 constexpr float kMinGravity = 1e-3f;
 /** Magnitude used in place of an unusable one (preprocess.ts STANDARD_GRAVITY). */
 constexpr float kStandardGravity = 9.80665f;
+/** Floor for the RMS, so a window without motion stays finite (energy.ts MIN_RMS). */
+constexpr float kMinRms = 1e-3f;
 
 /**
  * Linear interpolation of `count` interleaved x,y,z samples onto `length` samples, both ends kept.
@@ -26,5 +28,8 @@ void gravityAlign(float *window, size_t length);
 
 /** Mean of non-overlapping blocks of `factor` samples per axis; returns the number of output samples. May run in place. */
 size_t averagePool(const float *window, size_t length, size_t factor, float *out);
+
+/** In place: divide all `count` values by their root-mean-square, floored at kMinRms (energy.ts rmsNormalize). */
+void rmsNormalize(float *values, size_t count);
 
 }  // namespace wand
