@@ -1,13 +1,14 @@
 export { freePort } from '../../datasync/test/azurite';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { PACKAGE_START_ARGS } from '../src/package/startCommand';
 
 /**
  * The environment App Service gives a Node app, and nothing from this machine's developer setup: no
  * NODE_PATH or NODE_OPTIONS that could reach the repository's node_modules, no npm.
  */
 export function appServiceEnv(port: number, settings: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), NODE_ENV: 'production', ...settings };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...settings };
 }
 
 /** Whether this machine lets an unprivileged process create its own network namespace. */
@@ -18,9 +19,9 @@ export interface Started {
   output: () => string;
 }
 
-/** `node server.js` in `appDir`, as App Service's Node start-up runs the package's `main`. */
+/** The package started in `appDir` with the command App Service is given (infra's appCommandLine). */
 export function startPackaged(appDir: string, env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, ['server.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...PACKAGE_START_ARGS], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));

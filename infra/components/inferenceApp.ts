@@ -6,6 +6,7 @@ import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as storage from '@pulumi/azure-native/storage';
 import * as web from '@pulumi/azure-native/web';
 import { containerScope, roleDefinitionId } from '../roles';
+import { PACKAGE_START_COMMAND } from '../../delivery/src/package/startCommand';
 
 export interface InferenceAppArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -29,11 +30,8 @@ export const PACKAGE_CONTAINER = 'packages';
 export const API_KEY_SECRET = 'wand-api-key';
 export const HEALTH_CHECK_PATH = '/v2/health/ready';
 export const NODE_RUNTIME = 'NODE|22-lts';
-/**
- * The package's `package.json` has `main: server.js` and deliberately no `start` script (through `npm start`,
- * sh does not pass SIGTERM on). Saying the command here keeps App Service's start-up from guessing.
- */
-export const START_COMMAND = 'node server.js';
+/** The package says how it starts; saying it here keeps App Service's start-up from guessing. */
+export const START_COMMAND = PACKAGE_START_COMMAND;
 
 /** Settings App Service itself reads, not the service. */
 export const PLATFORM_SETTINGS = {

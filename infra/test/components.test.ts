@@ -199,7 +199,7 @@ describe('InferenceApp', () => {
       http20Enabled: true,
       healthCheckPath: '/v2/health/ready',
       // The package has no start script (delivery/src/package): the command is explicit.
-      appCommandLine: 'node server.js',
+      appCommandLine: 'node --max-old-space-size=96 server.js',
     });
     const settings = plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as Record<string, string>;
     expect(settings).toEqual({

@@ -38,8 +38,8 @@ export function appPackageJson(version: string, ortVersion: string): string {
     version,
     private: true,
     description: 'wandcloud inference service, prebuilt for Linux App Service (WEBSITE_RUN_FROM_PACKAGE)',
-    // No start script on purpose: App Service's Node start-up then runs `node server.js` itself, so
-    // SIGTERM reaches the service (through `npm start`, sh does not pass it on and node is orphaned).
+    // No start script on purpose: App Service is given PACKAGE_START_COMMAND (startCommand.ts), so SIGTERM
+    // reaches the service (through `npm start`, sh does not pass it on and node is orphaned).
     main: 'server.js',
     engines: { node: '>=20' },
     // Already in node_modules, trimmed to linux/x64; listed so the package says what it carries.

@@ -1,0 +1,8 @@
+/**
+ * How App Service starts the package: `node` straight on `server.js` (no npm `start` script: through `npm start`,
+ * sh did not pass SIGTERM on). The heap cap keeps RSS flat near 120-140 MB on F1's 1 GB: without it V8 reserves
+ * ~3x the ~17 MB live heap and RSS creeps up under load (measured with heap snapshots, service/README.md).
+ */
+export const PACKAGE_START_ARGS: readonly string[] = ['--max-old-space-size=96', 'server.js'];
+
+export const PACKAGE_START_COMMAND = ['node', ...PACKAGE_START_ARGS].join(' ');
