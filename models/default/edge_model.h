@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define WAND_MODEL_NAME "wand-default"
-#define WAND_MODEL_VERSION "e64aa253b480-s1"
+#define WAND_MODEL_VERSION "e64aa253b480-s1-88a0d1c8"
 #define WAND_NUM_CLASSES 3
 #define WAND_WINDOW_LENGTH 100
 #define WAND_SAMPLE_RATE_HZ 100

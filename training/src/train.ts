@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprintRecordings, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
@@ -186,14 +187,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   mkdirSync(options.out, { recursive: true });
   const fingerprint = fingerprintRecordings([...data.examples, ...personal].map((e) => e.recording));
-  const version = `${fingerprint.slice(0, 12)}-s${options.seed}`;
   const calibrated = {
     edge: foldTemperature(final.edge.weights, figures.edge.temperature),
     cloud: foldTemperature(final.cloud.weights, figures.cloud.temperature),
   };
-  for (const role of ['edge', 'cloud'] as Role[]) {
-    writeFileSync(join(options.out, `${role}.onnx`), exportOnnx(calibrated[role], { name: `${options.name}-${role}`, docString: recipes[role].summary }));
-  }
+  const onnx = {
+    edge: exportOnnx(calibrated.edge, { name: `${options.name}-edge`, docString: recipes.edge.summary }),
+    cloud: exportOnnx(calibrated.cloud, { name: `${options.name}-cloud`, docString: recipes.cloud.summary }),
+  };
+  for (const role of ['edge', 'cloud'] as Role[]) writeFileSync(join(options.out, `${role}.onnx`), onnx[role]);
+  // The version names the data, the seed and the exported weights: another recipe on the same data is another
+  // version, so the model registry never holds two different models under one version.
+  const weights = createHash('sha256').update(onnx.edge).update(onnx.cloud).digest('hex');
+  const version = `${fingerprint.slice(0, 12)}-s${options.seed}-${weights.slice(0, 8)}`;
   const header = 'edge_model.h';
   const evaluation =
     plan.kind === 'grouped'
