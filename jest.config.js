@@ -1,6 +1,6 @@
 /** One Jest run for every part; each part keeps its tests in its own `test/` folder. */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/jest.environment.js',
   roots: ['<rootDir>/gesture', '<rootDir>/training', '<rootDir>/service', '<rootDir>/infra', '<rootDir>/firmware', '<rootDir>/datasync', '<rootDir>/delivery'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },

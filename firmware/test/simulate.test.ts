@@ -1,6 +1,4 @@
 /**
- * @jest-environment ./service/test/onnx-environment.js
- *
  * End-to-end edge-cloud offloading: the real service on loopback, the wand's C++ core through the
  * simulator, real recordings. Then the service is stopped and the same wand must answer every
  * recording locally without an error.

@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import fc from 'fast-check';
 import { readManifest, toWindow } from '../../gesture/src';
 import type { RunningService } from '../src/server';

@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, resample, type ModelManifest } from '../../gesture/src';

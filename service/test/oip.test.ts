@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import { readManifest, toWindow, type ModelManifest } from '../../gesture/src';
 import type { RunningService } from '../src/server';
 import { asTriples, MODEL_DIR, postJson, sampleRecordings, startTestService } from './helpers';

@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import { Agent, request } from 'node:http';
 import { readManifest, toWindow } from '../../gesture/src';
 import type { RunningService } from '../src/server';

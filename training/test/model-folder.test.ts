@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPreprocessing, readManifest, toWindow } from '../../gesture/src';

@@ -1,4 +1,3 @@
-/** @jest-environment ./service/test/onnx-environment.js */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { useWasmBackend } from '../src/backend';

@@ -1,7 +1,8 @@
 /**
  * Jest's node environment gives each test file its own typed-array constructors, but tensors made
  * by onnxruntime-node's native code use the process's own, so `instanceof` checks in
- * onnxruntime-common fail. Test files that run real sessions share the process's typed arrays.
+ * onnxruntime-common fail. Every test file runs here, sharing the process's typed arrays, so any part's tests
+ * can run real sessions.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
