@@ -24,7 +24,7 @@ const integerIn = (min: number, max: number, fallback: number) => {
     .pipe(z.number({ error: rule }).int(rule).min(min, rule).max(max, rule));
 };
 
-/** Read by the delivery workflow's evaluation gate; kept equal to DEFAULT_MIN_ACCURACY in delivery/src/cli/gate.ts. */
+/** The evaluation gate's minimum cross-person accuracy when the stack sets none: a little above the lab recipe's 0.65. */
 export const DEFAULT_MIN_ACCURACY = 0.7;
 
 /**
@@ -37,6 +37,9 @@ const fractionWithDefault = (fallback: number) => {
     .transform((v) => (v === undefined ? fallback : Number(v)))
     .pipe(z.number({ error: rule }).gt(0, rule).max(1, rule));
 };
+
+/** `wandcloud:minAccuracy`: validated here at `pulumi up` and by the delivery workflow's gate, with one rule. */
+export const MinAccuracySchema = fractionWithDefault(DEFAULT_MIN_ACCURACY);
 
 const booleanWithDefault = (fallback: boolean) =>
   optionalText.pipe(
@@ -113,7 +116,7 @@ export const StackConfigFields = z.object({
     servicePackage: withDefault('dist/service-package.zip').pipe(z.string().regex(/\.zip$/i, 'must be a .zip file')),
     // Not used by the program: the delivery workflow's gate reads it with `pulumi config get`. Validating it
     // here means a value that would switch the gate off stops `pulumi up` before any cloud call.
-    minAccuracy: fractionWithDefault(DEFAULT_MIN_ACCURACY),
+    minAccuracy: MinAccuracySchema,
     apiKey: optionalText.pipe(
       z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24-128 letters, digits, - or _').optional(),
     ),

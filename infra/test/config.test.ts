@@ -98,11 +98,8 @@ describe('stack configuration', () => {
     expect(load({ 'wandcloud:minAccuracy': '' }).minAccuracy).toBe(DEFAULT_MIN_ACCURACY);
   });
 
-  it('agrees with the delivery gate on the key and the default of wandcloud:minAccuracy', () => {
-    // The gate is a CLI (importing it would run it): compare with its source and the workflow that feeds it.
+  it('is the value the workflow feeds the delivery gate (which validates it with the same schema)', () => {
     const ROOT = join(__dirname, '..', '..');
-    const gate = readFileSync(join(ROOT, 'delivery', 'src', 'cli', 'gate.ts'), 'utf8');
-    expect(Number(/DEFAULT_MIN_ACCURACY = ([\d.]+);/.exec(gate)?.[1])).toBe(DEFAULT_MIN_ACCURACY);
     const workflow = readFileSync(join(ROOT, '.github', 'workflows', 'train-deploy.yml'), 'utf8');
     expect(workflow).toContain('pulumi config get wandcloud:minAccuracy');
   });

@@ -1,22 +1,15 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { readManifest } from '../../../gesture/src';
 import { decideGate } from '../gate/decide';
 import type { DeployedModel } from '../gate/deployedModel';
 import { gateSummary, type EvaluationFigures } from '../gate/summary';
+import { MinAccuracySchema } from '../../../infra/config/schema';
 
 const USAGE = `usage: tsx delivery/src/cli/gate.ts --model <dir> --deployed <deployed-model.json> [--evaluation <evaluate.json>]
        [--min-accuracy 0.75] [--summary <file to append markdown to>]`;
 
-/** Used when the stack sets no wandcloud:minAccuracy: a little above the course recipe's 0.64 across people. */
-export const DEFAULT_MIN_ACCURACY = 0.7;
-
-const MinAccuracy = z
-  .string()
-  .transform((s) => (s.trim() === '' ? DEFAULT_MIN_ACCURACY : Number(s)))
-  .pipe(z.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1'));
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -34,7 +27,7 @@ function main(): number {
     console.error(USAGE);
     return 2;
   }
-  const min = MinAccuracy.safeParse(values['min-accuracy']);
+  const min = MinAccuracySchema.safeParse(values['min-accuracy']);
   if (!min.success) {
     console.error(`--min-accuracy (wandcloud:minAccuracy) ${min.error.issues[0].message}, got "${values['min-accuracy']}"`);
     return 2;
