@@ -6,3 +6,4 @@ export * from './window';
 export * from './preprocess';
 export * from './energy';
 export * from './manifest';
+export * from './quality';

@@ -7,7 +7,9 @@ const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'gesture/src/cli/data-check.ts');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
-const csv = (rows: number) => ['timestamp,x,y,z', ...Array.from({ length: rows }, (_, i) => `${i * 10},${i},0,9.81`)].join('\n');
+/** A capture with gravity along z and a vertical stroke of `amplitude` m/s^2. */
+const csv = (rows: number, amplitude = 4) =>
+  ['timestamp,x,y,z', ...Array.from({ length: rows }, (_, i) => `${i * 10},0.2,0,${(9.81 + amplitude * Math.sin((2 * Math.PI * i) / (rows - 1))).toFixed(2)}`)].join('\n');
 
 describe('npm run data:check', () => {
   let dir: string;
@@ -18,6 +20,7 @@ describe('npm run data:check', () => {
       ['o/output_O_ben_1_20250101_101010.csv', csv(101)],
       ['V/output_V_ann_1_20250101_101010.csv', csv(101)],
       ['V/output_V_ann_2_20250101_101010.csv', 'timestamp,x,y,z\n0,1,2'],
+      ['O/output_O_cat_1_20250101_101010.csv', csv(101, 0.5)],
     ]) {
       mkdirSync(join(dir, rel, '..'), { recursive: true });
       writeFileSync(join(dir, rel), text);
@@ -28,16 +31,18 @@ describe('npm run data:check', () => {
   it('--json prints counts, people and every rejected file with its reason', () => {
     const out = JSON.parse(execFileSync(TSX, [CLI, dir, '--json'], { encoding: 'utf8' }));
     expect(out).toEqual({
-      recordings: 3,
-      classes: { O: 2, V: 1 },
-      people: 2,
+      recordings: 4,
+      classes: { O: 3, V: 1 },
+      people: 3,
       rejected: [{ path: join(dir, 'V/output_V_ann_2_20250101_101010.csv'), reason: '1 rows, fewer than the minimum of 40' }],
+      suspect: [{ path: join(dir, 'O/output_O_cat_1_20250101_101010.csv'), warnings: [expect.stringMatching(/^only 0\.05 g of motion/)] }],
     });
   });
 
   it('prints a readable summary and exits 1 when nothing is usable', () => {
     const text = execFileSync(TSX, [CLI, dir], { encoding: 'utf8' });
-    expect(text).toMatch(/3 recordings \(O: 2, V: 1\), 2 people, 1 rejected/);
+    expect(text).toMatch(/4 recordings \(O: 3, V: 1\), 3 people, 1 rejected/);
+    expect(text).toMatch(/suspect .*output_O_cat_1_20250101_101010.csv: only 0.05 g of motion/);
     const none = spawnSync(TSX, [CLI, dir, '--min-rows', '500', '--json'], { encoding: 'utf8' });
     expect(none.status).toBe(1);
     expect(JSON.parse(none.stdout).recordings).toBe(0);

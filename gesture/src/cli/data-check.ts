@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readDatasets, type DatasetRead } from '../dataset';
+import { recordingWarnings } from '../quality';
 import { DEFAULT_MIN_ROWS } from '../recording';
 
 const USAGE = 'usage: npm run data:check -- <dir> [--json] [--min-rows N]';
@@ -44,9 +45,12 @@ function main(): number {
   const read = readDatasets(positionals[0], { minRows });
   const seconds = (performance.now() - started) / 1000;
   const { classes, people, datasets } = summarise(read);
+  const suspect = read.recordings
+    .map((r) => ({ path: r.path, warnings: recordingWarnings(r.samples) }))
+    .filter((s) => s.warnings.length > 0);
   if (values.json) {
     const rejected = read.rejected.map(({ path, reason }) => ({ path, reason }));
-    console.log(JSON.stringify({ recordings: read.recordings.length, classes, people, rejected }));
+    console.log(JSON.stringify({ recordings: read.recordings.length, classes, people, rejected, suspect }));
   } else {
     for (const [name, d] of datasets) {
       const counts = Object.entries(d.classes).map(([label, n]) => `${label}: ${n}`).join(', ');
@@ -55,6 +59,10 @@ function main(): number {
     const counts = Object.entries(classes).map(([label, n]) => `${label}: ${n}`).join(', ');
     console.log(`\ntotal: ${read.recordings.length} recordings (${counts}), ${people} people, ${read.rejected.length} rejected (read in ${seconds.toFixed(2)} s)`);
     for (const r of read.rejected) console.log(`rejected ${r.path}: ${r.reason}`);
+    if (suspect.length > 0) {
+      console.log(`\n${suspect.length} usable but suspect (worth recording again):`);
+      for (const s of suspect) console.log(`suspect ${s.path}: ${s.warnings.join('; ')}`);
+    }
   }
   return read.recordings.length > 0 ? 0 : 1;
 }

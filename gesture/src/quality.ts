@@ -1,0 +1,59 @@
+import { gravityAlign } from './preprocess';
+import type { Samples } from './recording';
+import { resample } from './window';
+
+/**
+ * Warnings about recordings that parse but are unlikely to be a good example of a gesture: a board whose
+ * accelerometer range is mis-set, a wand that barely moved, or shaking instead of a stroke. They are not
+ * rejections (the data may be right), but asking the person to redo such a recording beats training on it:
+ * on the development pool these rules flag ~6 % of recordings, almost all from the two captures that every
+ * cross-person model fails on (REFERENCE 7).
+ */
+export const QUALITY_RULES = {
+  /** Gravity is the mean acceleration over the capture, in g; a correct board reads about 1. */
+  maxGravityG: 1.8,
+  minGravityG: 0.5,
+  /** Largest deviation from gravity, in g, below which the wand did not really move. */
+  minMotionG: 0.2,
+  /** Sign changes of vertical motion (beyond +-0.1 g), halved: more than this is shaking, not a gesture. */
+  maxVerticalOscillations: 12,
+} as const;
+
+const STANDARD_GRAVITY = 9.80665;
+const OSCILLATION_DEADBAND_G = 0.1;
+/** Rules are judged on the capture resampled to one model window, so the counts do not depend on its length. */
+const QUALITY_WINDOW = 100;
+
+export function recordingWarnings(samples: Samples): string[] {
+  const window = resample(samples, QUALITY_WINDOW);
+  const n = QUALITY_WINDOW;
+  const mean = [0, 1, 2].map((axis) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += window[i * 3 + axis];
+    return sum / n;
+  });
+  const gravityG = Math.hypot(mean[0], mean[1], mean[2]) / STANDARD_GRAVITY;
+  const aligned = gravityAlign(window);
+  let motionG = 0;
+  let crossings = 0;
+  let sign = 0;
+  for (let i = 0; i < n; i++) {
+    const [x, y, z] = [aligned[i * 3], aligned[i * 3 + 1], aligned[i * 3 + 2]];
+    motionG = Math.max(motionG, Math.hypot(x, y, z));
+    const s = z > OSCILLATION_DEADBAND_G ? 1 : z < -OSCILLATION_DEADBAND_G ? -1 : 0;
+    if (s !== 0 && sign !== 0 && s !== sign) crossings++;
+    if (s !== 0) sign = s;
+  }
+  const oscillations = crossings / 2;
+  const warnings: string[] = [];
+  if (gravityG > QUALITY_RULES.maxGravityG || gravityG < QUALITY_RULES.minGravityG) {
+    warnings.push(`gravity reads ${gravityG.toFixed(2)} g (expected about 1 g): check the accelerometer range setting`);
+  }
+  if (motionG < QUALITY_RULES.minMotionG) {
+    warnings.push(`only ${motionG.toFixed(2)} g of motion: the gesture may not have been performed`);
+  }
+  if (oscillations > QUALITY_RULES.maxVerticalOscillations) {
+    warnings.push(`${oscillations} vertical oscillations: shaking or noise rather than one gesture`);
+  }
+  return warnings;
+}
