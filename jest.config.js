@@ -3,6 +3,6 @@ module.exports = {
   testEnvironment: '<rootDir>/jest.environment.js',
   roots: ['<rootDir>/gesture', '<rootDir>/training', '<rootDir>/service', '<rootDir>/infra', '<rootDir>/firmware', '<rootDir>/datasync', '<rootDir>/delivery'],
   testMatch: ['**/test/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,
 };
