@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 
-/** The well-known Azurite development account (public, documented by Microsoft; not a secret). */
-const DEV_ACCOUNT = 'devstoreaccount1';
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+/** The storage account each test Azurite serves (AZURITE_ACCOUNTS), with a key made fresh per instance. */
+const ACCOUNT = 'wandtest';
 
 const AZURITE_BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'azurite-blob');
 
@@ -33,6 +33,8 @@ const canConnect = (port: number): Promise<boolean> =>
 /** A real Azurite blob endpoint on loopback, storing its data in `location` (kept across restarts). */
 export class Azurite {
   private child?: ChildProcess;
+  /** Random per instance, so no storage key is ever written into the repository. */
+  private readonly accountKey = randomBytes(64).toString('base64');
 
   constructor(
     readonly location: string,
@@ -40,15 +42,19 @@ export class Azurite {
   ) {}
 
   get connectionString(): string {
-    return (
-      `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
-      `BlobEndpoint=http://127.0.0.1:${this.port}/${DEV_ACCOUNT};`
-    );
+    const parts = {
+      DefaultEndpointsProtocol: 'http',
+      AccountName: ACCOUNT,
+      AccountKey: this.accountKey,
+      BlobEndpoint: `http://127.0.0.1:${this.port}/${ACCOUNT}`,
+    };
+    return Object.entries(parts).map(([name, value]) => `${name}=${value}`).join(';');
   }
 
   async start(): Promise<void> {
     const args = ['--location', this.location, '--blobHost', '127.0.0.1', '--blobPort', String(this.port), '--silent', '--skipApiVersionCheck'];
-    const child = spawn(AZURITE_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = { ...process.env, AZURITE_ACCOUNTS: `${ACCOUNT}:${this.accountKey}` };
+    const child = spawn(AZURITE_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
