@@ -5,26 +5,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readManifest } from '../../gesture/src';
+import type { GoldenFile } from '../../training/src/golden';
 import { loadWandCore } from '../host/wandcore';
 import { argmax, maxAbsDiff, MODEL_DIR } from './helpers';
 
-interface GoldenVector {
-  source: string;
-  samples: number[];
-  window: number[];
-  features: number[];
-  edgeProbabilities: number[];
-  cloudProbabilities: number[];
-}
-interface Golden {
-  labels: string[];
-  windowLength: number;
-  poolFactor: number;
-  vectors: GoldenVector[];
-}
-
 const core = loadWandCore();
-const golden = JSON.parse(readFileSync(path.join(MODEL_DIR, 'golden.json'), 'utf8')) as Golden;
+const golden = JSON.parse(readFileSync(path.join(MODEL_DIR, 'golden.json'), 'utf8')) as GoldenFile;
 const manifest = readManifest(MODEL_DIR);
 
 describe('parity with the exported edge model (golden.json)', () => {
