@@ -24,7 +24,16 @@ const OSCILLATION_DEADBAND_G = 0.1;
 /** Rules are judged on the capture resampled to one model window, so the counts do not depend on its length. */
 const QUALITY_WINDOW = 100;
 
-export function recordingWarnings(samples: Samples): string[] {
+/** What kind of problem a warning reports: stable codes for metrics and per-person counts. */
+export type QualityCode = 'gravity-range' | 'no-motion' | 'shaking';
+
+export interface QualityWarning {
+  code: QualityCode;
+  /** One sentence for a person: what was measured and what to check. */
+  message: string;
+}
+
+export function recordingWarnings(samples: Samples): QualityWarning[] {
   const window = resample(samples, QUALITY_WINDOW);
   const n = QUALITY_WINDOW;
   const mean = [0, 1, 2].map((axis) => {
@@ -45,15 +54,18 @@ export function recordingWarnings(samples: Samples): string[] {
     if (s !== 0) sign = s;
   }
   const oscillations = crossings / 2;
-  const warnings: string[] = [];
+  const warnings: QualityWarning[] = [];
   if (gravityG > QUALITY_RULES.maxGravityG || gravityG < QUALITY_RULES.minGravityG) {
-    warnings.push(`gravity reads ${gravityG.toFixed(2)} g (expected about 1 g): check the accelerometer range setting`);
+    warnings.push({
+      code: 'gravity-range',
+      message: `gravity reads ${gravityG.toFixed(2)} g (expected about 1 g): check the accelerometer range setting`,
+    });
   }
   if (motionG < QUALITY_RULES.minMotionG) {
-    warnings.push(`only ${motionG.toFixed(2)} g of motion: the gesture may not have been performed`);
+    warnings.push({ code: 'no-motion', message: `only ${motionG.toFixed(2)} g of motion: the gesture may not have been performed` });
   }
   if (oscillations > QUALITY_RULES.maxVerticalOscillations) {
-    warnings.push(`${oscillations} vertical oscillations: shaking or noise rather than one gesture`);
+    warnings.push({ code: 'shaking', message: `${oscillations} vertical oscillations: shaking or noise rather than one gesture` });
   }
   return warnings;
 }

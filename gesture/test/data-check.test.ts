@@ -35,7 +35,7 @@ describe('npm run data:check', () => {
       classes: { O: 3, V: 1 },
       people: 3,
       rejected: [{ path: join(dir, 'V/output_V_ann_2_20250101_101010.csv'), reason: '1 rows, fewer than the minimum of 40' }],
-      suspect: [{ path: join(dir, 'O/output_O_cat_1_20250101_101010.csv'), warnings: [expect.stringMatching(/^only 0\.05 g of motion/)] }],
+      suspect: [{ path: join(dir, 'O/output_O_cat_1_20250101_101010.csv'), warnings: [{ code: 'no-motion', message: expect.stringMatching(/^only 0\.05 g of motion/) }] }],
     });
   });
 

@@ -22,19 +22,20 @@ describe('recordingWarnings', () => {
 
   it('flags a board whose range setting scales gravity', () => {
     const [warning] = recordingWarnings(capture(2.6, (t) => 2 * Math.sin(2 * Math.PI * t)));
-    expect(warning).toMatch(/^gravity reads 2\.6\d g \(expected about 1 g\)/);
-    expect(recordingWarnings(capture(0.3, (t) => 0.2 * Math.sin(2 * Math.PI * t)))[0]).toMatch(/gravity reads 0\.3/);
+    expect(warning.code).toBe('gravity-range');
+    expect(warning.message).toMatch(/^gravity reads 2\.6\d g \(expected about 1 g\)/);
+    expect(recordingWarnings(capture(0.3, (t) => 0.2 * Math.sin(2 * Math.PI * t)))[0].message).toMatch(/gravity reads 0\.3/);
   });
 
   it('flags a wand that barely moved', () => {
     expect(recordingWarnings(capture(1, (t) => 0.05 * Math.sin(2 * Math.PI * t)))).toEqual([
-      expect.stringMatching(/^only 0\.0\d g of motion/),
+      { code: 'no-motion', message: expect.stringMatching(/^only 0\.0\d g of motion/) },
     ]);
   });
 
   it('flags shaking instead of one stroke', () => {
     expect(recordingWarnings(capture(1, (t) => 0.6 * Math.sin(2 * Math.PI * 15 * t)))).toEqual([
-      expect.stringMatching(/^1[45](\.5)? vertical oscillations/),
+      { code: 'shaking', message: expect.stringMatching(/^1[45](\.5)? vertical oscillations/) },
     ]);
   });
 });

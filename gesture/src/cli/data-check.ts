@@ -61,7 +61,7 @@ function main(): number {
     for (const r of read.rejected) console.log(`rejected ${r.path}: ${r.reason}`);
     if (suspect.length > 0) {
       console.log(`\n${suspect.length} usable but suspect (worth recording again):`);
-      for (const s of suspect) console.log(`suspect ${s.path}: ${s.warnings.join('; ')}`);
+      for (const s of suspect) console.log(`suspect ${s.path}: ${s.warnings.map((w) => w.message).join('; ')}`);
     }
   }
   return read.recordings.length > 0 ? 0 : 1;
