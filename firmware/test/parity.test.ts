@@ -2,15 +2,12 @@
  * Acceptance: the C++ edge path against the golden vectors training exported from the ONNX edge
  * model (onnxruntime-node), and the bound header against the model's manifest.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { readManifest } from '../../gesture/src';
-import type { GoldenFile } from '../../training/src/golden';
+import { readGoldenFile, readManifest } from '../../gesture/src';
 import { loadWandCore } from '../host/wandcore';
 import { argmax, maxAbsDiff, MODEL_DIR } from './helpers';
 
 const core = loadWandCore();
-const golden = JSON.parse(readFileSync(path.join(MODEL_DIR, 'golden.json'), 'utf8')) as GoldenFile;
+const golden = readGoldenFile(MODEL_DIR);
 const manifest = readManifest(MODEL_DIR);
 
 describe('parity with the exported edge model (golden.json)', () => {

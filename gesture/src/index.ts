@@ -7,3 +7,4 @@ export * from './preprocess';
 export * from './energy';
 export * from './manifest';
 export * from './quality';
+export * from './golden';

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest, resample, type ModelManifest } from '../../gesture/src';
+import { GOLDEN_FILE, readGoldenFile, readManifest, resample, type ModelManifest } from '../../gesture/src';
 import type { RunningService } from '../src/server';
 import { asTriples, MODEL_DIR, postJson, sampleRecordings, startTestService } from './helpers';
 
@@ -82,12 +82,9 @@ describe('POST /predict: the lab contract', () => {
     expect(correct / recordings.length).toBeGreaterThan(0.6);
   });
 
-  const golden = join(MODEL_DIR, 'golden.json');
+  const golden = join(MODEL_DIR, GOLDEN_FILE);
   (existsSync(golden) ? it : it.skip)('matches the exported golden cloud probabilities', async () => {
-    const { labels, vectors } = JSON.parse(readFileSync(golden, 'utf8')) as {
-      labels: string[];
-      vectors: { samples: number[]; cloudProbabilities: number[] }[];
-    };
+    const { labels, vectors } = readGoldenFile(MODEL_DIR);
     expect(labels).toEqual(manifest.labels);
     const answers = await Promise.all(vectors.map((v) => predictOk(v.samples)));
     answers.forEach((answer, i) => {

@@ -1,25 +1,8 @@
 import { relative } from 'node:path';
-import { applyPreprocessing, type ModelManifest, toWindow } from '../../gesture/src';
+import { applyPreprocessing, type GoldenFile, type ModelManifest, toWindow } from '../../gesture/src';
 import type { Example } from './data';
 import { float32Text } from './header';
 import { Rng } from './rng';
-
-/** One firmware test vector: raw samples through every stage to both models' probabilities. */
-export interface GoldenVector {
-  source: string;
-  samples: number[];
-  window: number[];
-  features: number[];
-  edgeProbabilities: number[];
-  cloudProbabilities: number[];
-}
-
-export interface GoldenFile {
-  labels: string[];
-  windowLength: number;
-  poolFactor: number;
-  vectors: GoldenVector[];
-}
 
 const f32 = (values: ArrayLike<number>): number[] => Array.from(values, (v) => Number(float32Text(v)));
 

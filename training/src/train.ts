@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprintRecordings, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
+import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
 import { useWasmBackend } from './backend';
 import { expectedCalibrationError, fitTemperature, reliability, softmaxRows, type ReliabilityBin } from './calibration';
 import { crossValidate, type OutOfFold } from './crossval';
@@ -258,7 +258,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const sessions = { edge: await openSession(join(options.out, 'edge.onnx')), cloud: await openSession(join(options.out, 'cloud.onnx')) };
   const predict = (role: Role, inputs: Float32Array[]) => runSession(sessions[role], inputs, calibrated[role].spec.inputShape);
   const golden = await goldenFile(manifest, pickGoldenSources(data.examples, options.goldenCount, options.seed, options.data), predict);
-  writeFileSync(join(options.out, 'golden.json'), `${JSON.stringify(golden)}\n`);
+  writeFileSync(join(options.out, GOLDEN_FILE), `${JSON.stringify(golden)}\n`);
   let parityMaxAbsDiff = 0;
   for (const role of ['edge', 'cloud'] as Role[]) {
     const sample = data.examples.slice(0, 256);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPreprocessing, readManifest, toWindow } from '../../gesture/src';
+import { applyPreprocessing, readGoldenFile, readManifest, toWindow } from '../../gesture/src';
 import { openSession, runSession } from '../src/onnx-run';
 import { train, type TrainOptions } from '../src/train';
 import { parseHeader, runHeader } from './edge-reference';
@@ -63,7 +63,7 @@ describe('exported model folder', () => {
   });
 
   test('golden.json: every stage reproduces from the raw samples, and the header alone gives the edge probabilities', async () => {
-    const golden = JSON.parse(readFileSync(join(out, 'golden.json'), 'utf8'));
+    const golden = readGoldenFile(out);
     const manifest = readManifest(out);
     const h = parseHeader(readFileSync(join(out, 'edge_model.h'), 'utf8'));
     expect(golden).toMatchObject({ labels: ['O', 'V', 'Z'], windowLength: 100, poolFactor: 4 });
