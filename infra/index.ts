@@ -12,12 +12,17 @@ const config = loadStackConfig(pulumiConfigSource, { stack: pulumi.getStack(), r
 const stack = defineWandStack(config);
 
 export const resourceGroupName = stack.resourceGroupName;
+export const location = stack.location;
 export const appUrl = stack.appUrl;
 export const predictUrl = stack.predictUrl;
 export const webAppName = stack.webAppName;
 export const workspaceName = stack.workspaceName;
 export const storageAccountName = stack.storageAccountName;
 export const keyVaultName = stack.keyVaultName;
+export const logAnalyticsName = stack.logAnalyticsName;
+export const modelsContainer = stack.modelsContainer;
+export const modelsDatastore = stack.modelsDatastore;
+export const blobEndpoint = stack.blobEndpoint;
 export const gestureContainer = stack.gestureContainer;
 export const datastoreName = stack.datastoreName;
 export const dataAssetName = stack.dataAssetName;

@@ -1,34 +1,41 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as azuread from '@pulumi/azuread';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as random from '@pulumi/random';
 import { ResourceGroupBudget, monthStart } from './components/budget';
-import { ComputeInstance, type AssignedUser } from './components/computeInstance';
+import { ComputeInstance } from './components/computeInstance';
 import { GestureData } from './components/gestureData';
 import { GithubDeployment } from './components/githubDeployment';
 import { InferenceApp } from './components/inferenceApp';
 import { MlWorkspace } from './components/mlWorkspace';
-import { ModelRegistration } from './components/modelRegistration';
+import { ModelRegistry } from './components/modelRegistry';
+import { StudentAccess } from './components/studentAccess';
 import type { StackConfig } from './config/schema';
-import { readModelFolder } from './model/modelFolder';
-import { stackNames } from './naming';
+import { readManifest } from '../gesture/src/manifest';
+import { globalNames, UNIQUE_SUFFIX, stackNames, type GlobalNames } from './naming';
+import { containerScope } from './roles';
 import { stackTags } from './tags';
 
 /** What `pulumi stack output` shows; the GitHub values are the repository's secrets for the deploy workflow. */
 export interface WandStackOutputs {
   resourceGroupName: pulumi.Output<string>;
+  location: pulumi.Output<string>;
   appUrl: pulumi.Output<string>;
   predictUrl: pulumi.Output<string>;
   webAppName: pulumi.Output<string>;
   workspaceName: pulumi.Output<string>;
   storageAccountName: pulumi.Output<string>;
   keyVaultName: pulumi.Output<string>;
+  logAnalyticsName: pulumi.Output<string>;
+  modelsContainer: pulumi.Output<string>;
+  modelsDatastore: pulumi.Output<string>;
+  blobEndpoint: pulumi.Output<string>;
   gestureContainer: pulumi.Output<string>;
   datastoreName: pulumi.Output<string>;
   dataAssetName: pulumi.Output<string>;
   dataAssetVersion: pulumi.Output<string>;
   modelName: pulumi.Output<string>;
+  /** The registered version the app serves (`wandcloud:modelVersion`); empty before the first registration. */
   modelVersion: pulumi.Output<string>;
   computeInstanceName: pulumi.Output<string | undefined>;
   /** ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID for `azure/login` and Pulumi with `ARM_USE_OIDC=true`. */
@@ -44,19 +51,21 @@ export interface StackDependencies {
   now?: Date;
 }
 
-/** Looks up the student for the compute instance: a GUID is taken as the objectId, anything else as a UPN. */
-function resolveStudent(user: string): AssignedUser {
-  const isObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user);
-  const found = azuread.getUserOutput(isObjectId ? { objectId: user } : { userPrincipalName: user });
-  return { objectId: found.objectId, tenantId: azuread.getClientConfigOutput().tenantId };
-}
-
 /** Declares one student's whole Lab 5 environment from a validated configuration. */
 export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}): WandStackOutputs {
+  // Kept in state: the same stack keeps its names on every `pulumi up`, a new stack gets new ones.
+  const unique = new random.RandomString('name-suffix', { length: UNIQUE_SUFFIX.length, upper: false, special: false });
   const names = stackNames(cfg.owner, cfg.stack);
+  const globalName = (kind: keyof GlobalNames) => unique.result.apply((suffix) => globalNames(cfg.owner, cfg.stack, suffix)[kind]);
+  const global = {
+    storageAccount: globalName('storageAccount'),
+    keyVault: globalName('keyVault'),
+    webApp: globalName('webApp'),
+    computeInstance: globalName('computeInstance'),
+  };
   const tags = stackTags(cfg);
   const client = authorization.getClientConfigOutput();
-  const model = readModelFolder(cfg.modelDir);
+  const manifest = readManifest(cfg.modelDir);
 
   const group = new resources.ResourceGroup('group', { resourceGroupName: names.resourceGroup, location: cfg.location, tags });
   const rg = group.name;
@@ -65,18 +74,20 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     resourceGroupName: rg,
     location: cfg.location,
     tenantId: client.tenantId,
-    names,
+    names: { ...names, ...global },
     tags,
   });
 
-  const student = cfg.computeAssignedUser ? resolveStudent(cfg.computeAssignedUser) : undefined;
+  // A personal instance belongs to the student's objectId, always: created without one, the instance would
+  // belong to whoever runs `pulumi up`, and a replacement from CI would hand it to the deploy identity.
+  const student = cfg.studentObjectId ? { objectId: cfg.studentObjectId, tenantId: client.tenantId } : undefined;
 
-  const compute = cfg.computeInstance
+  const compute = cfg.computeInstance && student
     ? new ComputeInstance('compute', {
         resourceGroupName: rg,
         workspaceName: ml.workspaceName,
         location: cfg.location,
-        computeName: names.computeInstance,
+        computeName: global.computeInstance,
         vmSize: cfg.computeVmSize,
         idleShutdownMinutes: cfg.computeIdleShutdownMinutes,
         nightlyStopTime: cfg.computeNightlyStopTime,
@@ -93,19 +104,27 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     storageAccountName: ml.storageAccountName,
     storageAccountId: ml.storageAccountId,
     subscriptionId: client.subscriptionId,
-    uploaderObjectId: student?.objectId,
     tags,
   });
 
-  const registration = new ModelRegistration('model', {
+  const registry = new ModelRegistry('model', {
     resourceGroupName: rg,
     workspaceName: ml.workspaceName,
-    subscriptionId: client.subscriptionId,
     storageAccountName: ml.storageAccountName,
-    blobEndpoint: ml.blobEndpoint,
-    model,
+    modelName: manifest.name,
+    labels: manifest.labels,
     tags,
   });
+
+  if (student) {
+    new StudentAccess('student', {
+      objectId: student.objectId,
+      subscriptionId: client.subscriptionId,
+      resourceGroupId: group.id,
+      workspaceId: ml.workspaceId,
+      gestureContainerScope: data.containerScope,
+    });
+  }
 
   const apiKey = cfg.apiKey
     ? pulumi.secret(cfg.apiKey)
@@ -115,7 +134,7 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     resourceGroupName: rg,
     location: cfg.location,
     subscriptionId: client.subscriptionId,
-    names,
+    names: { appServicePlan: names.appServicePlan, webApp: global.webApp, appIdentity: names.appIdentity },
     existingPlanId: cfg.appServicePlanId,
     storageAccountName: ml.storageAccountName,
     storageAccountId: ml.storageAccountId,
@@ -139,6 +158,10 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     identityName: names.githubIdentity,
     deployerObjectId: client.objectId,
     assignableRoles: ['storageBlobDataReader', 'storageBlobDataContributor'],
+    dataAccess: [
+      { key: 'models', role: 'storageBlobDataContributor', scope: containerScope(ml.storageAccountId, registry.containerName) },
+      { key: 'gestures', role: 'storageBlobDataReader', scope: data.containerScope },
+    ],
     tags,
   });
 
@@ -158,18 +181,23 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
 
   return {
     resourceGroupName: rg,
+    location: pulumi.output(cfg.location),
     appUrl: app.appUrl,
     predictUrl: app.predictUrl,
     webAppName: app.webAppName,
     workspaceName: ml.workspaceName,
     storageAccountName: ml.storageAccountName,
     keyVaultName: ml.keyVaultName,
+    logAnalyticsName: ml.logAnalyticsName,
+    modelsContainer: registry.containerName,
+    modelsDatastore: registry.datastoreName,
+    blobEndpoint: ml.blobEndpoint,
     gestureContainer: data.containerName,
     datastoreName: data.datastoreName,
     dataAssetName: data.dataAssetName,
     dataAssetVersion: data.dataAssetVersion,
-    modelName: registration.modelName,
-    modelVersion: registration.modelVersion,
+    modelName: registry.modelName,
+    modelVersion: pulumi.output(cfg.modelVersion ?? ''),
     computeInstanceName: compute ? compute.computeName : pulumi.output(undefined),
     githubClientId: github.clientId,
     githubTenantId: github.tenantId,

@@ -1,4 +1,4 @@
-import { stackNames } from '../naming';
+import { softDeletableOf } from '../teardown/softDeleted';
 import type { ClassCommand, StackTask } from './plan';
 import type { ClassStack, ClassWorkspace, SoftDeleteCleanup } from './workspace';
 
@@ -24,19 +24,16 @@ const summary = (changes: Record<string, number>): string =>
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ') || 'no changes';
 
-async function destroyLeftovers(task: StackTask, stack: ClassStack, deps: RunDependencies, phase: 'before' | 'after', outputs: Record<string, unknown>) {
-  const subscriptionId = outputs.githubSubscriptionId;
-  const resourceGroup = outputs.resourceGroupName;
-  if (typeof subscriptionId !== 'string' || typeof resourceGroup !== 'string') return;
-  const names = stackNames(task.student.owner, task.stackName);
+async function destroyLeftovers(task: StackTask, deps: RunDependencies, phase: 'before' | 'after', outputs: Record<string, unknown>) {
+  const target = softDeletableOf(outputs);
+  if (!target) return;
   if (phase === 'before') {
-    deps.log(`${task.stackName}: permanently deleting ML workspace ${names.mlWorkspace} and Log Analytics ${names.logAnalytics}`);
-    await deps.cleanup.deleteMlWorkspacePermanently(subscriptionId, resourceGroup, names.mlWorkspace);
-    await deps.cleanup.deleteLogAnalyticsPermanently(subscriptionId, resourceGroup, names.logAnalytics);
+    deps.log(`${task.stackName}: permanently deleting ML workspace ${target.mlWorkspace} and Log Analytics ${target.logAnalytics}`);
+    await deps.cleanup.deleteMlWorkspacePermanently(target.subscriptionId, target.resourceGroup, target.mlWorkspace);
+    await deps.cleanup.deleteLogAnalyticsPermanently(target.subscriptionId, target.resourceGroup, target.logAnalytics);
   } else {
-    const location = (await stack.getConfig('azure-native:location')) ?? 'westus2';
-    deps.log(`${task.stackName}: purging soft-deleted Key Vault ${names.keyVault}`);
-    await deps.cleanup.purgeKeyVault(subscriptionId, location, names.keyVault);
+    deps.log(`${task.stackName}: purging soft-deleted Key Vault ${target.keyVault}`);
+    await deps.cleanup.purgeKeyVault(target.subscriptionId, target.location, target.keyVault);
   }
 }
 
@@ -61,7 +58,7 @@ async function runTask(task: StackTask, command: ClassCommand, deps: RunDependen
         break;
       case 'purgeWorkspaces':
         outputs = await stack.outputs();
-        await destroyLeftovers(task, stack, deps, 'before', outputs);
+        await destroyLeftovers(task, deps, 'before', outputs);
         break;
       case 'refresh':
         await stack.refresh();
@@ -71,7 +68,7 @@ async function runTask(task: StackTask, command: ClassCommand, deps: RunDependen
         details.push('destroyed');
         break;
       case 'purgeKeyVault':
-        await destroyLeftovers(task, stack, deps, 'after', outputs);
+        await destroyLeftovers(task, deps, 'after', outputs);
         details.push('soft-deleted names released');
         break;
       case 'removeStack':

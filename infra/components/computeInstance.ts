@@ -10,7 +10,7 @@ export interface ComputeInstanceArgs {
   resourceGroupName: pulumi.Input<string>;
   workspaceName: pulumi.Input<string>;
   location: string;
-  computeName: string;
+  computeName: pulumi.Input<string>;
   vmSize: string;
   /** 15 to 4320 minutes (Azure's limits). */
   idleShutdownMinutes: number;

@@ -12,8 +12,6 @@ export interface GestureDataArgs {
   storageAccountName: pulumi.Input<string>;
   storageAccountId: pulumi.Input<string>;
   subscriptionId: pulumi.Input<string>;
-  /** The student, who uploads recordings into the container with their own sign-in. */
-  uploaderObjectId?: pulumi.Input<string>;
   tags: Record<string, string>;
 }
 
@@ -32,6 +30,8 @@ const GESTURE_DATA_DESCRIPTION = `Recorded wand gestures, one folder per uploade
  */
 export class GestureData extends pulumi.ComponentResource {
   readonly containerName: pulumi.Output<string>;
+  /** The container's ARM scope, for role assignments on it alone. */
+  readonly containerScope: pulumi.Output<string>;
   readonly datastoreName: pulumi.Output<string>;
   readonly dataAssetName: pulumi.Output<string>;
   readonly dataAssetVersion: pulumi.Output<string>;
@@ -64,19 +64,6 @@ export class GestureData extends pulumi.ComponentResource {
       },
       child,
     );
-    if (args.uploaderObjectId !== undefined) {
-      new authorization.RoleAssignment(
-        `${name}-student-writes`,
-        {
-          principalId: args.uploaderObjectId,
-          principalType: authorization.PrincipalType.User,
-          roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataContributor'),
-          scope: containerScope(args.storageAccountId, container.name),
-        },
-        child,
-      );
-    }
-
     const datastore = identityDatastore(
       `${name}-datastore`,
       {
@@ -121,6 +108,7 @@ export class GestureData extends pulumi.ComponentResource {
     );
 
     this.containerName = container.name;
+    this.containerScope = containerScope(args.storageAccountId, container.name);
     this.datastoreName = datastore.name;
     this.dataAssetName = dataAsset.name;
     this.dataAssetVersion = version.id.apply(() => GESTURE_DATA_VERSION);

@@ -17,10 +17,15 @@ export interface GithubDeploymentArgs {
   subscriptionId: pulumi.Input<string>;
   tenantId: pulumi.Input<string>;
   identityName: string;
-  /** The signed-in deployer, made owner of the Entra application so they can manage it later. */
+  /** The signed-in deployer, made owner of the Entra application when it is created. */
   deployerObjectId: pulumi.Input<string>;
   /** Roles the stack itself assigns; the workflow may (re)assign these and no others. */
   assignableRoles: BuiltInRole[];
+  /**
+   * Data-plane roles the workflow needs on single containers: Contributor on the resource group covers the
+   * control plane (registering a model version) but not reading or writing blobs with Entra sign-in.
+   */
+  dataAccess: { key: string; role: BuiltInRole; scope: pulumi.Input<string> }[];
   tags: Record<string, string>;
 }
 
@@ -109,12 +114,14 @@ export class GithubDeployment extends pulumi.ComponentResource {
       const app = new azuread.Application(
         `${name}-application`,
         { displayName: args.identityName, owners: [args.deployerObjectId], signInAudience: 'AzureADMyOrg', tags: Object.entries(args.tags).map(([k, v]) => `${k}:${v}`) },
-        { parent: this },
+        // Owners are set once, by the student who creates the application. Re-applied on every `pulumi up`,
+        // a run from CI would make the deploy identity the owner, which needs directory rights it lacks.
+        { parent: this, ignoreChanges: ['owners'] },
       );
       const principal = new azuread.ServicePrincipal(
         `${name}-principal`,
         { clientId: app.clientId, owners: [args.deployerObjectId], tags: Object.entries(args.tags).map(([k, v]) => `${k}:${v}`) },
-        { parent: this },
+        { parent: this, ignoreChanges: ['owners'] },
       );
       for (const { key, subject } of subjects) {
         new azuread.ApplicationFederatedIdentityCredential(
@@ -160,6 +167,20 @@ export class GithubDeployment extends pulumi.ComponentResource {
       },
       inGroup,
     );
+
+    for (const { key, role, scope } of args.dataAccess) {
+      new authorization.RoleAssignment(
+        `${name}-data-${key}`,
+        {
+          principalId: this.principalId,
+          principalType: authorization.PrincipalType.ServicePrincipal,
+          roleDefinitionId: roleDefinitionId(args.subscriptionId, role),
+          scope,
+          description: `GitHub Actions reads or writes ${key}`,
+        },
+        inGroup,
+      );
+    }
 
     this.tenantId = pulumi.output(args.tenantId);
     this.subscriptionId = pulumi.output(args.subscriptionId);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as keyvault from '@pulumi/azure-native/keyvault';
+import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as storage from '@pulumi/azure-native/storage';
 import * as web from '@pulumi/azure-native/web';
 import { containerScope, roleDefinitionId } from '../roles';
@@ -12,7 +13,7 @@ export interface InferenceAppArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
   subscriptionId: pulumi.Input<string>;
-  names: { appServicePlan: string; webApp: string };
+  names: { appServicePlan: string; webApp: pulumi.Input<string>; appIdentity: string };
   /** An existing Linux plan to join (a subscription has one free Linux plan per region); a new F1 plan when absent. */
   existingPlanId?: string;
   storageAccountName: pulumi.Input<string>;
@@ -35,8 +36,6 @@ export const START_COMMAND = PACKAGE_START_COMMAND;
 
 /** Settings App Service itself reads, not the service. */
 export const PLATFORM_SETTINGS = {
-  // The package URL is read with the app's system-assigned identity (Storage Blob Data Reader on `packages`).
-  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
   // The package is prebuilt (node_modules included): no Oryx `npm install` on the F1 plan.
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
 } as const;
@@ -50,7 +49,7 @@ export function packageBlobName(zipPath: string): string {
 /**
  * The inference web app on Linux App Service. `pulumi up` alone deploys it: the service zip goes to a
  * private blob, and the app runs it in place (`WEBSITE_RUN_FROM_PACKAGE`), reading it with its own managed
- * identity. The service serves the model bundled in the package. No build runs on the F1 plan and no
+ * user-assigned identity. The service serves the model bundled in the package. No build runs on the F1 plan and no
  * publishing credentials exist.
  */
 export class InferenceApp extends pulumi.ComponentResource {
@@ -102,6 +101,26 @@ export class InferenceApp extends pulumi.ComponentResource {
       child,
     );
 
+    // The identity that reads the package exists, and holds its role, before the app does: with the app's
+    // system-assigned identity the role could only be granted after the app was created, and the first start
+    // raced the assignment (data-plane roles take minutes to apply). The settings that point the app at the
+    // package are written last, after the assignment.
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-identity`,
+      { resourceGroupName: rg, location: args.location, resourceName: args.names.appIdentity, tags: args.tags },
+      child,
+    );
+    const readsPackages = new authorization.RoleAssignment(
+      `${name}-reads-packages`,
+      {
+        principalId: identity.principalId,
+        principalType: authorization.PrincipalType.ServicePrincipal,
+        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
+        scope: containerScope(args.storageAccountId, packages.name),
+      },
+      child,
+    );
+
     const app = new web.WebApp(
       `${name}-app`,
       {
@@ -113,7 +132,11 @@ export class InferenceApp extends pulumi.ComponentResource {
         reserved: true,
         httpsOnly: true,
         clientAffinityEnabled: false,
-        identity: { type: web.ManagedServiceIdentityType.SystemAssigned },
+        identity: {
+          type: web.ManagedServiceIdentityType.UserAssigned,
+          userAssignedIdentities: [identity.id],
+        },
+        keyVaultReferenceIdentity: identity.id,
         siteConfig: {
           linuxFxVersion: NODE_RUNTIME,
           appCommandLine: START_COMMAND,
@@ -128,26 +151,14 @@ export class InferenceApp extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      // App settings belong to the WebAppApplicationSettings resource below, declared after the role
-      // assignments so the first start can already read the package.
-      { parent: this, ignoreChanges: ['siteConfig.appSettings'] },
+      // App settings belong to the WebAppApplicationSettings resource below.
+      { parent: this, ignoreChanges: ['siteConfig.appSettings'], dependsOn: [readsPackages] },
     );
 
     new web.WebAppFtpAllowed(`${name}-no-ftp-basic-auth`, { resourceGroupName: rg, name: app.name, allow: false }, child);
     new web.WebAppScmAllowed(`${name}-no-scm-basic-auth`, { resourceGroupName: rg, name: app.name, allow: false }, child);
 
-    this.principalId = app.identity.apply((identity) => identity?.principalId ?? '');
-    const readsPackages = new authorization.RoleAssignment(
-      `${name}-reads-packages`,
-      {
-        principalId: this.principalId,
-        principalType: authorization.PrincipalType.ServicePrincipal,
-        roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataReader'),
-        scope: containerScope(args.storageAccountId, packages.name),
-      },
-      child,
-    );
-
+    this.principalId = identity.principalId;
     const secret = new keyvault.Secret(
       `${name}-api-key`,
       {
@@ -170,6 +181,8 @@ export class InferenceApp extends pulumi.ComponentResource {
         properties: {
           ...PLATFORM_SETTINGS,
           WEBSITE_RUN_FROM_PACKAGE: this.packageUrl,
+          // The package URL is read with the user-assigned identity that already holds Storage Blob Data Reader.
+          WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identity.id,
           // Client addresses (for the rate limit) come from the X-Forwarded-For that App Service's front end appends.
           TRUST_PROXY: 'true',
           // The model bundled in the package (relative to /home/site/wwwroot).

@@ -9,7 +9,7 @@ export interface MlWorkspaceArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
   tenantId: pulumi.Input<string>;
-  names: { storageAccount: string; keyVault: string; logAnalytics: string; appInsights: string; mlWorkspace: string };
+  names: { storageAccount: pulumi.Input<string>; keyVault: pulumi.Input<string>; logAnalytics: string; appInsights: string; mlWorkspace: string };
   tags: Record<string, string>;
 }
 
@@ -24,6 +24,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
   readonly blobEndpoint: pulumi.Output<string>;
   readonly keyVaultName: pulumi.Output<string>;
   readonly keyVaultId: pulumi.Output<string>;
+  readonly logAnalyticsName: pulumi.Output<string>;
   readonly appInsightsConnectionString: pulumi.Output<string>;
   readonly workspaceName: pulumi.Output<string>;
   readonly workspaceId: pulumi.Output<string>;
@@ -119,6 +120,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
     this.blobEndpoint = account.primaryEndpoints.blob;
     this.keyVaultName = vault.name;
     this.keyVaultId = vault.id;
+    this.logAnalyticsName = logs.name;
     this.appInsightsConnectionString = pulumi.secret(insights.connectionString);
     this.workspaceName = workspace.name;
     this.workspaceId = workspace.id;

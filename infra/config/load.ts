@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { CONFIG_FIELDS, configKey, StackConfigSchema, type StackConfig } from './schema';
+import { CONFIG_FIELDS, configKey, expiryProblem, StackConfigSchema, type StackConfig } from './schema';
 
 /** Raw config lookup by full key (`wandcloud:owner`), as Pulumi or a test provides it. */
 export type ConfigSource = (fullKey: string) => string | undefined;
@@ -17,6 +17,8 @@ export interface LoadOptions {
   stack: string;
   /** Relative paths in the config (model folder, service package) are resolved against this folder. */
   rootDir: string;
+  /** The clock the expiry is checked against. */
+  today?: Date;
 }
 
 /**
@@ -36,6 +38,8 @@ export function loadStackConfig(source: ConfigSource, options: LoadOptions): Sta
   cfg.servicePackage = absolute(cfg.servicePackage);
 
   const problems: string[] = [];
+  const expired = expiryProblem(cfg.expiresOn, options.today ?? new Date());
+  if (expired) problems.push(`${configKey('expiresOn')}: ${expired}`);
   if (!existsSync(join(cfg.modelDir, 'model.json'))) {
     problems.push(`${configKey('modelDir')}: must be a folder containing model.json (train and export a model first; looked in ${cfg.modelDir})`);
   }

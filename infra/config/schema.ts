@@ -24,6 +24,15 @@ const integerIn = (min: number, max: number, fallback: number) => {
     .pipe(z.number({ error: rule }).int(rule).min(min, rule).max(max, rule));
 };
 
+/**
+ * An expiry already past (or today) would let the daily teardown destroy a stack the moment it is created.
+ * Dates compare as UTC calendar days, the teardown's own clock.
+ */
+export function expiryProblem(expiresOn: string, today: Date): string | undefined {
+  const day = today.toISOString().slice(0, 10);
+  return expiresOn <= day ? `must be a date after today (${day}): the teardown destroys stacks on and after their expiry date` : undefined;
+}
+
 /** The evaluation gate's minimum cross-person accuracy when the stack sets none: a little above the lab recipe's 0.65. */
 export const DEFAULT_MIN_ACCURACY = 0.7;
 
@@ -99,11 +108,10 @@ export const StackConfigFields = z.object({
     computeTimeZone: withDefault('Pacific Standard Time').pipe(
       z.string().regex(/^[A-Za-z][A-Za-z .()+-]{1,63}$/, 'must be a Windows time zone name such as Pacific Standard Time'),
     ),
-    computeAssignedUser: optionalText.pipe(
-      z
-        .string()
-        .refine((v) => GUID.test(v) || z.email().safeParse(v).success, 'must be a user objectId (GUID) or user principal name')
-        .optional(),
+    // An objectId only: resolving a user principal name needs directory read rights (User.Read.All) that a
+    // GitHub deploy identity does not have, so a UPN here would break every `pulumi up` from CI.
+    studentObjectId: optionalText.pipe(
+      z.string().regex(GUID, 'must be the student\'s Entra objectId, a GUID (az ad signed-in-user show --query id -o tsv)').optional(),
     ),
     appServicePlanId: optionalText.pipe(
       z.string().regex(PLAN_ID, 'must be the resource id of an App Service plan (/subscriptions/.../providers/Microsoft.Web/serverfarms/NAME)').optional(),
@@ -113,6 +121,8 @@ export const StackConfigFields = z.object({
       .pipe(z.number({ error: 'must be a positive amount of money' }).positive('must be a positive amount of money').max(10000, 'must be at most 10000').optional()),
     budgetEmails: emailList,
     modelDir: withDefault('models/default'),
+    // The registered model version the app serves (set by the deploy workflow after `npm run register`).
+    modelVersion: optionalText.pipe(z.string().regex(/^[1-9]\d{0,8}$/, 'must be a registered model version: a positive whole number').optional()),
     servicePackage: withDefault('dist/service-package.zip').pipe(z.string().regex(/\.zip$/i, 'must be a .zip file')),
     // Not used by the program: the delivery workflow's gate reads it with `pulumi config get`. Validating it
     // here means a value that would switch the gate off stops `pulumi up` before any cloud call.

@@ -64,6 +64,7 @@ const UNTAGGABLE = new Set([
   'azure-native:consumption:Budget',
   'azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential',
   'random:index/randomPassword:RandomPassword',
+  'random:index/randomString:RandomString',
 ]);
 
 export const isSecret = (value: unknown): boolean =>

@@ -3,7 +3,6 @@ import { planClass } from '../class/plan';
 import { parseRoster, RosterError } from '../class/roster';
 import { formatTable, runClass } from '../class/run';
 import type { ClassStack, ClassWorkspace, SoftDeleteCleanup } from '../class/workspace';
-import { stackNames } from '../naming';
 
 const ROSTER = `owner,expiresOn,githubRepo
 alice1,2026-06-30,alice1/magic-wand
@@ -25,7 +24,18 @@ function fakeWorkspace(existing: string[], failOn: Record<string, string> = {}) 
       up: async () => (await step('up'), { create: 40 }),
       refresh: async () => step('refresh'),
       destroy: async () => step('destroy'),
-      outputs: async () => (await step('outputs'), { appUrl: `https://${name}.azurewebsites.net`, githubSubscriptionId: 'sub', resourceGroupName: `rg-${name}` }),
+      outputs: async () => (
+        await step('outputs'),
+        {
+          appUrl: `https://${name}.azurewebsites.net`,
+          githubSubscriptionId: 'sub',
+          resourceGroupName: `rg-${name}`,
+          location: 'eastus',
+          workspaceName: `mlw-${name}`,
+          logAnalyticsName: `log-${name}`,
+          keyVaultName: `kv-${name}-k3x9q2`,
+        }
+      ),
       getConfig: async () => 'eastus',
     };
   };
@@ -117,18 +127,17 @@ describe('class runner', () => {
     ]);
   });
 
-  it('purges the soft-deletable resources by their derived names around destroy', async () => {
+  it('purges the soft-deletable resources by the names in the stack outputs around destroy', async () => {
     const fake = fakeWorkspace(['alice1']);
     const rows = await runClass('destroy', planClass('destroy', roster.slice(0, 1)), deps(fake));
-    const names = stackNames('alice1', 'alice1');
     expect(fake.calls).toEqual([
       'alice1:select',
       'alice1:outputs',
-      `purge-ml sub rg-alice1 ${names.mlWorkspace}`,
-      `purge-logs sub rg-alice1 ${names.logAnalytics}`,
+      'purge-ml sub rg-alice1 mlw-alice1',
+      'purge-logs sub rg-alice1 log-alice1',
       'alice1:refresh',
       'alice1:destroy',
-      `purge-vault sub eastus ${names.keyVault}`,
+      'purge-vault sub eastus kv-alice1-k3x9q2',
       'alice1:remove',
     ]);
     expect(rows[0].result).toBe('ok');

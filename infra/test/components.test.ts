@@ -1,22 +1,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installMocks, ofType, outputOf } from './helpers/pulumiMocks';
+import { installMocks, ofType, outputOf, type RegisteredResource } from './helpers/pulumiMocks';
 import { makeFixtures } from './helpers/fixtures';
 import { checkPolicies, formatViolations, plain } from '../policy/rules';
 import { MlWorkspace } from '../components/mlWorkspace';
 import { ComputeInstance, dailyCron, idleShutdownDuration } from '../components/computeInstance';
 import { GestureData } from '../components/gestureData';
-import { ModelRegistration } from '../components/modelRegistration';
+import { ModelRegistry } from '../components/modelRegistry';
+import { StudentAccess } from '../components/studentAccess';
 import { InferenceApp, PLATFORM_SETTINGS, packageBlobName } from '../components/inferenceApp';
 import { GithubDeployment, constrainedRoleCondition } from '../components/githubDeployment';
-import { readModelFolder } from '../model/modelFolder';
-import { stackNames } from '../naming';
+import { globalNames, stackNames } from '../naming';
 import { BUILT_IN_ROLES } from '../roles';
 import { blobNameFor } from '../../datasync/src/blobNames';
 
 const mocks = installMocks();
 const tags = { owner: 'jdoe42', course: 'techin515', expiresOn: '2026-06-30', managedBy: 'pulumi:wandcloud/dev' };
-const names = stackNames('jdoe42', 'dev');
+const names = { ...stackNames('jdoe42', 'dev'), ...globalNames('jdoe42', 'dev', 'abc123') };
+
+/** Whether `later` waits for `earlier` (directly), as the engine orders creation. */
+const waitsFor = (later: RegisteredResource, earlier: RegisteredResource): boolean => later.dependencies.includes(earlier.urn);
 
 async function settle() {
   const records = await mocks.settled();
@@ -126,45 +129,37 @@ describe('GestureData', () => {
   });
 });
 
-describe('ModelRegistration', () => {
-  it('uploads every model file under name/version, registers the version with metrics and fingerprint, and retains history', async () => {
-    const { modelDir } = makeFixtures('7');
-    const model = readModelFolder(modelDir);
-    const reg = new ModelRegistration('model', {
-      resourceGroupName: 'rg',
-      workspaceName: 'ws',
-      subscriptionId: 'sub',
-      storageAccountName: 'acct',
-      blobEndpoint: 'https://acct.blob.core.windows.net/',
-      model,
-      tags,
-    });
+describe('ModelRegistry', () => {
+  it('declares the models container, its keyless datastore and a kept registry entry, but no version', async () => {
+    const registry = new ModelRegistry('model', { resourceGroupName: 'rg', workspaceName: 'ws', storageAccountName: 'acct', modelName: 'wand-gestures', labels: ['O', 'V', 'Z'], tags });
     const records = await settle();
-    const blobs = ofType(records, 'azure-native:storage:Blob');
-    expect(blobs.map((b) => b.inputs.blobName).sort()).toEqual(
-      ['cloud.onnx', 'edge.onnx', 'edge_model.h', 'images/confusion.png', 'model.json', 'report.md'].map((f) => `wand-gestures/7/${f}`),
-    );
-    expect(blobs.every((b) => b.options.retainOnDelete)).toBe(true);
-    const [version] = ofType(records, 'azure-native:machinelearningservices:ModelVersion');
-    expect(version.options.retainOnDelete).toBe(true);
-    expect(version.inputs.version).toBe('7');
-    const props = version.inputs.properties as { modelUri: string; tags: Record<string, string> };
-    expect(props.modelUri).toBe('azureml://subscriptions/sub/resourcegroups/rg/workspaces/ws/datastores/models/paths/wand-gestures/7/');
-    expect(props.tags).toMatchObject({
-      'metrics.cloud.accuracy': '0.87',
-      'metrics.edge.accuracy': '0.82',
-      'data.fingerprint': 'ab'.repeat(32),
-      labels: 'O,V,Z',
-      owner: 'jdoe42',
-    });
-    expect(ofType(records, 'azure-native:machinelearningservices:ModelContainer')[0].options.retainOnDelete).toBe(true);
-    expect(await outputOf(reg.modelBlobUrl)).toBe('https://acct.blob.core.windows.net/models/wand-gestures/7/');
+    expect(ofType(records, 'azure-native:storage:BlobContainer')[0].inputs).toMatchObject({ containerName: 'models', publicAccess: 'None' });
+    expect(ofType(records, 'azure-native:machinelearningservices:Datastore')[0].inputs.properties).toMatchObject({ containerName: 'models', credentials: { credentialsType: 'None' } });
+    const [container] = ofType(records, 'azure-native:machinelearningservices:ModelContainer');
+    expect(container.inputs.name).toBe('wand-gestures');
+    expect(container.options.retainOnDelete).toBe(true);
+    // Azure ML takes only integer model versions, chosen from what the registry holds: azureml/ registers them.
+    expect(ofType(records, 'azure-native:machinelearningservices:ModelVersion')).toEqual([]);
+    expect(ofType(records, 'azure-native:storage:Blob')).toEqual([]);
+    expect(await outputOf(registry.datastoreName)).toBe('models');
   });
+});
 
-  it('rejects a folder whose manifest is invalid, naming the file', () => {
-    const { modelDir } = makeFixtures();
-    writeFileSync(`${modelDir}/model.json`, JSON.stringify({ name: 'x' }));
-    expect(() => readModelFolder(modelDir)).toThrow(/model\.json/);
+describe('StudentAccess', () => {
+  it('grants the student exactly Reader on the group, AzureML Data Scientist on the workspace and blob writes on the gestures container', async () => {
+    new StudentAccess('student', {
+      objectId: 'student-object-id',
+      subscriptionId: 'sub',
+      resourceGroupId: '/subscriptions/sub/resourceGroups/rg',
+      workspaceId: '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws',
+      gestureContainerScope: '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/gestures',
+    });
+    const grants = ofType(await settle(), 'azure-native:authorization:RoleAssignment');
+    expect(grants.map((g) => [String(g.inputs.roleDefinitionId).split('/').pop(), String(g.inputs.scope).split('/').pop(), g.inputs.principalId, g.inputs.principalType])).toEqual([
+      [BUILT_IN_ROLES.reader, 'rg', 'student-object-id', 'User'],
+      [BUILT_IN_ROLES.azureMlDataScientist, 'ws', 'student-object-id', 'User'],
+      [BUILT_IN_ROLES.storageBlobDataContributor, 'gestures', 'student-object-id', 'User'],
+    ]);
   });
 });
 
@@ -191,7 +186,9 @@ describe('InferenceApp', () => {
     const [plan] = ofType(records, 'azure-native:web:AppServicePlan');
     expect(plan.inputs).toMatchObject({ kind: 'linux', reserved: true, sku: { name: 'F1', tier: 'Free' } });
     const [app] = ofType(records, 'azure-native:web:WebApp');
-    expect(app.inputs).toMatchObject({ httpsOnly: true, identity: { type: 'SystemAssigned' }, name: names.webApp });
+    const [identity] = ofType(records, 'azure-native:managedidentity:UserAssignedIdentity');
+    const identityId = `/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/managedidentity/UserAssignedIdentity/${identity.inputs.resourceName}`;
+    expect(app.inputs).toMatchObject({ httpsOnly: true, identity: { type: 'UserAssigned', userAssignedIdentities: [identityId] }, name: names.webApp });
     expect(app.inputs.siteConfig).toMatchObject({
       linuxFxVersion: 'NODE|22-lts',
       minTlsVersion: '1.2',
@@ -204,7 +201,7 @@ describe('InferenceApp', () => {
     const settings = plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as Record<string, string>;
     expect(settings).toEqual({
       WEBSITE_RUN_FROM_PACKAGE: `https://acct.blob.core.windows.net/packages/${packageBlobName(servicePackage)}`,
-      WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
+      WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId,
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
       MODEL_DIR: 'models/default',
       TRUST_PROXY: 'true',
@@ -213,20 +210,31 @@ describe('InferenceApp', () => {
     });
     const grants = ofType(records, 'azure-native:authorization:RoleAssignment');
     expect(grants.map((g) => String(g.inputs.scope).split('/').pop())).toEqual(['packages']);
-    expect(grants.every((g) => g.inputs.principalId === 'webapp-principal' && String(g.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES.storageBlobDataReader))).toBe(true);
+    expect(grants.every((g) => g.inputs.principalId === `principal-of-${names.appIdentity}` && String(g.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES.storageBlobDataReader))).toBe(true);
     const [secret] = ofType(records, 'azure-native:keyvault:Secret');
     expect((plain(secret.inputs.properties) as { value: string }).value).toBe('component-test-api-key-0123456789');
+  });
+
+  it('creates the app only after its identity holds the package role, and points it at the package last', async () => {
+    new InferenceApp('app-order', base);
+    const records = await settle();
+    const [grant] = ofType(records, 'azure-native:authorization:RoleAssignment');
+    const [app] = ofType(records, 'azure-native:web:WebApp');
+    const [settings] = ofType(records, 'azure-native:web:WebAppApplicationSettings');
+    expect(waitsFor(app, grant)).toBe(true);
+    expect(waitsFor(settings, grant)).toBe(true);
+    expect(waitsFor(settings, app)).toBe(true);
   });
 
   it('sets only what App Service or the service reads, as the README lists it', async () => {
     new InferenceApp('app-settings', base);
     const records = await settle();
-    const settings = Object.keys(plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as object);
+    const settings = [...Object.keys(plain(ofType(records, 'azure-native:web:WebAppApplicationSettings')[0].inputs.properties) as object)];
     const root = join(__dirname, '..', '..');
     // The environment variables the service validates at start: the keys of EnvSchema in service/src/config.ts.
     const serviceReads = [...readFileSync(join(root, 'service', 'src', 'config.ts'), 'utf8').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
     expect(serviceReads).toEqual(expect.arrayContaining(['PORT', 'MODEL_DIR', 'WAND_API_KEY', 'TRUST_PROXY']));
-    const platform = [...Object.keys(PLATFORM_SETTINGS), 'WEBSITE_RUN_FROM_PACKAGE'];
+    const platform = [...Object.keys(PLATFORM_SETTINGS), 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID'];
     expect(settings.filter((k) => !platform.includes(k) && !serviceReads.includes(k))).toEqual([]);
     // The README's settings table: every setting, plus PORT, which App Service sets itself.
     const readme = readFileSync(join(root, 'infra', 'README.md'), 'utf8');
@@ -255,6 +263,7 @@ describe('GithubDeployment', () => {
     identityName: names.githubIdentity,
     deployerObjectId: 'me',
     assignableRoles: ['storageBlobDataReader' as const],
+    dataAccess: [],
     tags,
   };
 
@@ -272,6 +281,15 @@ describe('GithubDeployment', () => {
     expect(await outputOf(gh.clientId)).toBe('identity-client-id');
   });
 
+  it('holds data roles on exactly the containers it is given', async () => {
+    const scope = '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/models';
+    new GithubDeployment('gh-data', { ...args, kind: 'managedIdentity', dataAccess: [{ key: 'models', role: 'storageBlobDataContributor', scope }] });
+    const grants = ofType(await settle(), 'azure-native:authorization:RoleAssignment').filter((g) => g.inputs.scope !== args.resourceGroupId);
+    expect(grants.map((g) => [String(g.inputs.roleDefinitionId).split('/').pop(), g.inputs.scope, g.inputs.principalId])).toEqual([
+      [BUILT_IN_ROLES.storageBlobDataContributor, scope, `principal-of-${names.githubIdentity}`],
+    ]);
+  });
+
   describe('teardown by its own identity', () => {
     it('leaves the managed identity, its credentials and roles to go with the resource group', async () => {
       new GithubDeployment('gh-mi', { ...args, kind: 'managedIdentity' });
@@ -284,6 +302,16 @@ describe('GithubDeployment', () => {
         'azure-native:managedidentity:UserAssignedIdentity',
       ]);
       expect(custom.filter((r) => !r.options.retainOnDelete).map((r) => r.name)).toEqual([]);
+    });
+
+    it('sets the Entra application owners once and never re-applies them (a CI run would make itself owner)', async () => {
+      new GithubDeployment('gh-owners', { ...args, kind: 'entraApplication' });
+      const custom = await settle();
+      for (const type of ['azuread:index/application:Application', 'azuread:index/servicePrincipal:ServicePrincipal']) {
+        const [resource] = ofType(custom, type);
+        expect(resource.inputs.owners).toEqual(['me']);
+        expect(resource.options.ignoreChanges).toContain('owners');
+      }
     });
 
     it('deletes the Entra application and everything of it, which lives outside the resource group', async () => {

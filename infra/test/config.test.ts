@@ -13,8 +13,11 @@ const valid: Record<string, string> = {
   'wandcloud:servicePackage': fixtures.servicePackage,
 };
 
-const load = (values: Record<string, string | undefined>) =>
-  loadStackConfig((key) => ({ ...valid, ...values })[key], { stack: 'dev', rootDir: fixtures.root });
+/** The clock the tests run at: the roster's and example's dates stay in the future whatever day CI runs. */
+const TODAY = new Date('2026-03-14T10:00:00Z');
+
+const load = (values: Record<string, string | undefined>, today = TODAY) =>
+  loadStackConfig((key) => ({ ...valid, ...values })[key], { stack: 'dev', rootDir: fixtures.root, today });
 
 function problemsOf(values: Record<string, string | undefined>): string[] {
   try {
@@ -76,7 +79,11 @@ describe('stack configuration', () => {
     ['wandcloud:computeIdleShutdownMinutes', '30.5', 'wandcloud:computeIdleShutdownMinutes: must be a whole number from 15 to 4320'],
     ['wandcloud:computeNightlyStopTime', '25:00', 'wandcloud:computeNightlyStopTime: must be a 24-hour time HH:MM'],
     ['wandcloud:computeVmSize', 'DS11', 'wandcloud:computeVmSize: must be an Azure VM size'],
-    ['wandcloud:computeAssignedUser', 'not a user', 'wandcloud:computeAssignedUser: must be a user objectId (GUID) or user principal name'],
+    ['wandcloud:studentObjectId', 'jdoe42@example.edu', "wandcloud:studentObjectId: must be the student's Entra objectId, a GUID"],
+    ['wandcloud:modelVersion', 'e64aa253b480-s1-88a0d1c8', 'wandcloud:modelVersion: must be a registered model version: a positive whole number'],
+    ['wandcloud:modelVersion', '0', 'wandcloud:modelVersion: must be a registered model version: a positive whole number'],
+    ['wandcloud:expiresOn', '2026-03-13', 'wandcloud:expiresOn: must be a date after today (2026-03-14)'],
+    ['wandcloud:expiresOn', '2026-03-14', 'wandcloud:expiresOn: must be a date after today (2026-03-14)'],
     ['wandcloud:appServicePlanId', 'plan-class', 'wandcloud:appServicePlanId: must be the resource id of an App Service plan'],
     ['wandcloud:budgetAmount', '-5', 'wandcloud:budgetAmount: must be a positive amount of money'],
     ['wandcloud:budgetAmount', '20', 'wandcloud:budgetEmails: is required when budgetAmount is set'],
@@ -90,6 +97,16 @@ describe('stack configuration', () => {
     ['azure-native:location', 'West US 2', 'azure-native:location: must be an Azure region name'],
   ])('%s = %j stops with the key and the rule', (key, value, message) => {
     expect(problemsOf({ [key]: value }).join('\n')).toContain(message);
+  });
+
+  it('accepts an expiry from tomorrow on, judged by the clock it is given', () => {
+    expect(load({ 'wandcloud:expiresOn': '2026-03-15' }).expiresOn).toBe('2026-03-15');
+    expect(() => load({ 'wandcloud:expiresOn': '2026-03-15' }, new Date('2026-04-01T00:00:00Z'))).toThrow(/must be a date after today \(2026-04-01\)/);
+  });
+
+  it('takes the student as an objectId and a registered version as a whole number', () => {
+    const cfg = load({ 'wandcloud:studentObjectId': '44444444-4444-4444-4444-444444444444', 'wandcloud:modelVersion': '12' });
+    expect(cfg).toMatchObject({ studentObjectId: '44444444-4444-4444-4444-444444444444', modelVersion: '12' });
   });
 
   it('reads the gate minimum as a fraction, up to and including 1', () => {

@@ -1,8 +1,9 @@
-import { installMocks, ofType, outputOf, isSecretOutput, STUDENT_OBJECT_ID, TENANT_ID, SUBSCRIPTION_ID } from './helpers/pulumiMocks';
+import { installMocks, ofType, outputOf, isSecretOutput, NAME_SUFFIX, STUDENT_OBJECT_ID, TENANT_ID, SUBSCRIPTION_ID } from './helpers/pulumiMocks';
 import { testConfig } from './helpers/fixtures';
 import { checkPolicies, formatViolations } from '../policy/rules';
 import { defineWandStack } from '../stack';
-import { stackNames } from '../naming';
+import { globalNames, stackNames } from '../naming';
+import { BUILT_IN_ROLES } from '../roles';
 
 const mocks = installMocks();
 
@@ -27,32 +28,37 @@ describe('the whole stack (defaults)', () => {
     for (const type of [
       'azure-native:resources:ResourceGroup',
       'azure-native:machinelearningservices:Workspace',
-      'azure-native:machinelearningservices:Compute',
       'azure-native:machinelearningservices:Datastore',
       'azure-native:machinelearningservices:DataVersion',
-      'azure-native:machinelearningservices:ModelVersion',
+      'azure-native:machinelearningservices:ModelContainer',
       'azure-native:web:AppServicePlan',
       'azure-native:web:WebApp',
       'azure-native:managedidentity:UserAssignedIdentity',
     ]) {
       expect(types).toContain(type);
     }
-    // No budget unless configured, no Entra application by default.
+    // No budget unless configured, no Entra application by default, no model version (azureml/ registers those),
+    // no compute instance without a student to own it.
     expect(types).not.toContain('azure-native:consumption:Budget');
+    expect(types).not.toContain('azure-native:machinelearningservices:ModelVersion');
+    expect(types).not.toContain('azure-native:machinelearningservices:Compute');
     expect(types).not.toContain('azuread:index/application:Application');
   });
 
   it('exports the URLs, registry names, GitHub OIDC values and a secret API key', async () => {
     const { outputs, cfg } = await build();
-    const names = stackNames(cfg.owner, cfg.stack);
+    const names = { ...stackNames(cfg.owner, cfg.stack), ...globalNames(cfg.owner, cfg.stack, NAME_SUFFIX) };
     expect(await outputOf(outputs.appUrl)).toBe(`https://${names.webApp}.azurewebsites.net`);
     expect(await outputOf(outputs.predictUrl)).toBe(`https://${names.webApp}.azurewebsites.net/predict`);
     expect(await outputOf(outputs.workspaceName)).toBe(names.mlWorkspace);
     expect(await outputOf(outputs.datastoreName)).toBe('gestures');
     expect(await outputOf(outputs.dataAssetName)).toBe('gesture-recordings');
     expect(await outputOf(outputs.modelName)).toBe('wand-gestures');
-    expect(await outputOf(outputs.modelVersion)).toBe('3');
-    expect(await outputOf(outputs.computeInstanceName)).toBe(names.computeInstance);
+    expect(await outputOf(outputs.modelVersion)).toBe('');
+    expect(await outputOf(outputs.keyVaultName)).toBe(names.keyVault);
+    expect(await outputOf(outputs.logAnalyticsName)).toBe(names.logAnalytics);
+    expect(await outputOf(outputs.location)).toBe('westus2');
+    expect(await outputOf(outputs.modelsContainer)).toBe('models');
     expect(await outputOf(outputs.githubClientId)).toBe('identity-client-id');
     expect(await outputOf(outputs.githubTenantId)).toBe(TENANT_ID);
     expect(await outputOf(outputs.githubSubscriptionId)).toBe(SUBSCRIPTION_ID);
@@ -91,10 +97,12 @@ describe('shared-plan mode', () => {
     expectPolicyClean(records);
   });
 
-  it('gives two students in one subscription distinct global names', async () => {
-    const a = stackNames('alice1', 'dev');
-    const b = stackNames('bob2', 'dev');
-    for (const key of ['storageAccount', 'keyVault', 'webApp', 'computeInstance'] as const) expect(a[key]).not.toBe(b[key]);
+  it('keeps the random name suffix in state, so global names do not depend on owner and stack alone', async () => {
+    const { records } = await build();
+    const [suffix] = ofType(records, 'random:index/randomString:RandomString');
+    expect(suffix.inputs).toMatchObject({ length: 6, upper: false, special: false });
+    const [account] = ofType(records, 'azure-native:storage:StorageAccount');
+    expect(account.inputs.accountName).toBe(`wandjdoe42${NAME_SUFFIX}`);
   });
 });
 
@@ -105,16 +113,41 @@ describe('options', () => {
     expect(await outputOf(outputs.computeInstanceName)).toBeUndefined();
   });
 
-  it('resolves the student with azuread and assigns the instance and the data container to them', async () => {
-    const { records } = await build({ computeAssignedUser: 'jdoe42@example.edu' });
-    expect(mocks.invokes).toContain('azuread:index/getUser:getUser');
+  it('assigns the instance to the student objectId and grants that objectId exactly its three roles', async () => {
+    const { records } = await build({ studentObjectId: STUDENT_OBJECT_ID });
+    // No directory lookup: a CI identity cannot read users.
+    expect(mocks.invokes.filter((token) => token.startsWith('azuread:'))).toEqual([]);
     const [compute] = ofType(records, 'azure-native:machinelearningservices:Compute');
     expect((compute.inputs.properties as { properties: Record<string, unknown> }).properties.personalComputeInstanceSettings).toEqual({
       assignedUser: { objectId: STUDENT_OBJECT_ID, tenantId: TENANT_ID },
     });
     const studentRoles = ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === STUDENT_OBJECT_ID);
-    expect(studentRoles).toHaveLength(1);
-    expect(String(studentRoles[0].inputs.scope)).toMatch(/\/blobServices\/default\/containers\/gestures$/);
+    expect(studentRoles.map((r) => [String(r.inputs.roleDefinitionId).split('/').pop(), String(r.inputs.scope).split('/').slice(-2).join('/')]).sort()).toEqual(
+      [
+        [BUILT_IN_ROLES.reader, `ResourceGroup/${stackNames('jdoe42', 'dev').resourceGroup}`],
+        [BUILT_IN_ROLES.azureMlDataScientist, `Workspace/${stackNames('jdoe42', 'dev').mlWorkspace}`],
+        [BUILT_IN_ROLES.storageBlobDataContributor, 'containers/gestures'],
+      ].sort(),
+    );
+    expectPolicyClean(records);
+  });
+
+  it('creates no personal instance without a student objectId, whoever runs it', async () => {
+    const { records } = await build({ computeInstance: true, studentObjectId: undefined });
+    expect(ofType(records, 'azure-native:machinelearningservices:Compute')).toHaveLength(0);
+    expect(ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalType === 'User')).toHaveLength(0);
+  });
+
+  it('gives the deploy identity blob rights on the models and gestures containers only', async () => {
+    const { records } = await build();
+    const deployer = `principal-of-${stackNames('jdoe42', 'dev').githubIdentity}`;
+    const data = ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === deployer && String(r.inputs.scope).includes('/containers/'));
+    expect(data.map((r) => [String(r.inputs.scope).split('/').pop(), String(r.inputs.roleDefinitionId).split('/').pop()]).sort()).toEqual(
+      [
+        ['gestures', BUILT_IN_ROLES.storageBlobDataReader],
+        ['models', BUILT_IN_ROLES.storageBlobDataContributor],
+      ].sort(),
+    );
   });
 
   it('creates a budget with 50/80/100 % alerts when an amount is set', async () => {
@@ -131,12 +164,13 @@ describe('options', () => {
 
   it('uses an Entra application with a service principal when asked to', async () => {
     const { records, outputs } = await build({ githubIdentity: 'entraApplication' });
-    expect(ofType(records, 'azure-native:managedidentity:UserAssignedIdentity')).toHaveLength(0);
+    // Only the app's own identity, which reads the service package.
+    expect(ofType(records, 'azure-native:managedidentity:UserAssignedIdentity').map((r) => r.name)).toEqual(['inference-identity']);
     const creds = ofType(records, 'azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential');
     expect(creds.map((c) => c.inputs.applicationId)).toEqual(['/applications/application-object-id', '/applications/application-object-id']);
     expect(await outputOf(outputs.githubClientId)).toBe('application-client-id');
     const grants = ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === 'service-principal-object-id');
-    expect(grants).toHaveLength(2);
+    expect(grants).toHaveLength(4);
     expectPolicyClean(records);
   });
 });

@@ -2,45 +2,39 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runCli } from './run';
 import { azureSoftDeleteCleanup } from '../../../infra/class/azureCleanup';
-import { stackNames } from '../../../infra/naming';
+import { softDeletableOf } from '../../../infra/teardown/softDeleted';
 
 /**
  * The stack's names that Azure keeps after deletion (soft delete), cleared so a later `pulumi up` can
  * reuse them. `before` pulumi destroy: delete the ML workspace and Log Analytics workspace permanently
  * (their purge flags work only on a delete); `after`: purge the soft-deleted Key Vault. The names come
- * from the infra program's own naming rules; an already-absent resource counts as done.
+ * from the stack's outputs; an already-absent resource counts as done.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       phase: { type: 'string' },
       outputs: { type: 'string' },
-      owner: { type: 'string' },
-      stack: { type: 'string' },
-      location: { type: 'string', default: 'westus2' },
     },
   });
-  const { phase, owner, stack, location } = values;
-  if ((phase !== 'before' && phase !== 'after') || !values.outputs || !owner || !stack) {
-    console.error('usage: tsx delivery/src/cli/soft-delete.ts --phase before|after --outputs <stack outputs json> --owner <id> --stack <name> [--location westus2]');
+  const { phase } = values;
+  if ((phase !== 'before' && phase !== 'after') || !values.outputs) {
+    console.error('usage: tsx delivery/src/cli/soft-delete.ts --phase before|after --outputs <stack outputs json>');
     return 2;
   }
-  const outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as Record<string, unknown>;
-  const subscription = outputs.githubSubscriptionId;
-  const group = outputs.resourceGroupName;
-  if (typeof subscription !== 'string' || typeof group !== 'string') {
+  const target = softDeletableOf(JSON.parse(readFileSync(values.outputs, 'utf8')) as Record<string, unknown>);
+  if (!target) {
     console.log('the stack has no outputs (never deployed, or already destroyed): nothing to purge');
     return 0;
   }
-  const names = stackNames(owner, stack.split('/').pop() ?? stack);
   const cleanup = azureSoftDeleteCleanup();
   if (phase === 'before') {
-    console.log(`permanently deleting ML workspace ${names.mlWorkspace} and Log Analytics workspace ${names.logAnalytics}`);
-    await cleanup.deleteMlWorkspacePermanently(subscription, group, names.mlWorkspace);
-    await cleanup.deleteLogAnalyticsPermanently(subscription, group, names.logAnalytics);
+    console.log(`permanently deleting ML workspace ${target.mlWorkspace} and Log Analytics workspace ${target.logAnalytics}`);
+    await cleanup.deleteMlWorkspacePermanently(target.subscriptionId, target.resourceGroup, target.mlWorkspace);
+    await cleanup.deleteLogAnalyticsPermanently(target.subscriptionId, target.resourceGroup, target.logAnalytics);
   } else {
-    console.log(`purging soft-deleted Key Vault ${names.keyVault} in ${location}`);
-    await cleanup.purgeKeyVault(subscription, location, names.keyVault);
+    console.log(`purging soft-deleted Key Vault ${target.keyVault} in ${target.location}`);
+    await cleanup.purgeKeyVault(target.subscriptionId, target.location, target.keyVault);
   }
   return 0;
 }

@@ -5,12 +5,16 @@ import type { ResourceRecord } from '../../policy/rules';
 export interface RegisteredResource extends ResourceRecord {
   name: string;
   options: { retainOnDelete: boolean; deleteBeforeReplace: boolean; replaceOnChanges: string[]; ignoreChanges: string[] };
+  /** URNs of the resources this one waits for (explicit `dependsOn` and those its inputs come from). */
+  dependencies: string[];
 }
 
 export const SUBSCRIPTION_ID = '11111111-1111-1111-1111-111111111111';
 export const TENANT_ID = '22222222-2222-2222-2222-222222222222';
 export const DEPLOYER_OBJECT_ID = '33333333-3333-3333-3333-333333333333';
 export const STUDENT_OBJECT_ID = '44444444-4444-4444-4444-444444444444';
+/** What the mocked `random.RandomString` gives the stack as its unique name suffix. */
+export const NAME_SUFFIX = 'k3x9q2';
 
 /** The input that carries each type's Azure name, so mocked outputs have `name` as Azure would. */
 const NAME_INPUT: Record<string, string> = {
@@ -43,7 +47,6 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       state.identity = { type: 'SystemAssigned', principalId: 'workspace-principal' };
       break;
     case 'azure-native:web:WebApp':
-      state.identity = { type: 'SystemAssigned', principalId: 'webapp-principal' };
       state.defaultHostName = `${azureName}.azurewebsites.net`;
       break;
     case 'azure-native:applicationinsights:Component':
@@ -54,7 +57,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       break;
     case 'azure-native:managedidentity:UserAssignedIdentity':
       state.clientId = 'identity-client-id';
-      state.principalId = 'identity-principal-id';
+      state.principalId = `principal-of-${azureName}`;
       break;
     case 'azuread:index/application:Application':
       state.clientId = 'application-client-id';
@@ -65,6 +68,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       break;
     case 'random:index/randomPassword:RandomPassword':
       state.result = 'generated-api-key-0123456789abcdefghijklmnop';
+      break;
+    case 'random:index/randomString:RandomString':
+      state.result = NAME_SUFFIX;
       break;
   }
   return state;
@@ -79,7 +85,6 @@ function mockId(type: string, name: string, state: Record<string, unknown>): str
 const INVOKES: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
   'azure-native:authorization:getClientConfig': () => ({ clientId: 'deployer-client', objectId: DEPLOYER_OBJECT_ID, subscriptionId: SUBSCRIPTION_ID, tenantId: TENANT_ID }),
   'azuread:index/getClientConfig:getClientConfig': () => ({ clientId: 'deployer-client', objectId: DEPLOYER_OBJECT_ID, tenantId: TENANT_ID }),
-  'azuread:index/getUser:getUser': (args) => ({ objectId: STUDENT_OBJECT_ID, id: STUDENT_OBJECT_ID, userPrincipalName: args.userPrincipalName ?? 'student@example.edu' }),
 };
 
 export interface MockedRuntime {
@@ -139,6 +144,7 @@ export function installMocks(stack = 'dev'): MockedRuntime {
                 replaceOnChanges: req.getReplaceonchangesList(),
                 ignoreChanges: req.getIgnorechangesList(),
               },
+              dependencies: req.getDependenciesList(),
             });
           }
           cb(err, res);
@@ -177,6 +183,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getReplaceonchangesList(): string[];
   getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
 }
 
 /** Resolves an Output's value (and whether it is secret) under mocks. */
