@@ -1,6 +1,6 @@
 import { softDeletableOf } from '../teardown/softDeleted';
 import type { ClassCommand, StackTask } from './plan';
-import type { ClassStack, ClassWorkspace, SoftDeleteCleanup } from './workspace';
+import type { ClassWorkspace, SoftDeleteCleanup } from './workspace';
 
 export interface ResultRow {
   stack: string;
