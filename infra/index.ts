@@ -31,6 +31,7 @@ export const modelName = stack.modelName;
 export const modelVersion = stack.modelVersion;
 export const computeInstanceName = stack.computeInstanceName;
 export const githubClientId = stack.githubClientId;
+export const githubPrincipalId = stack.githubPrincipalId;
 export const githubTenantId = stack.githubTenantId;
 export const githubSubscriptionId = stack.githubSubscriptionId;
 export const githubSubjects = stack.githubSubjects;

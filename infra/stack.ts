@@ -40,6 +40,8 @@ export interface WandStackOutputs {
   computeInstanceName: pulumi.Output<string | undefined>;
   /** ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID for `azure/login` and Pulumi with `ARM_USE_OIDC=true`. */
   githubClientId: pulumi.Output<string>;
+  /** The deploy identity's objectId: what is left of it after teardown is its role on the state container. */
+  githubPrincipalId: pulumi.Output<string>;
   githubTenantId: pulumi.Output<string>;
   githubSubscriptionId: pulumi.Output<string>;
   githubSubjects: string[];
@@ -200,6 +202,7 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     modelVersion: pulumi.output(cfg.modelVersion ?? ''),
     computeInstanceName: compute ? compute.computeName : pulumi.output(undefined),
     githubClientId: github.clientId,
+    githubPrincipalId: github.principalId,
     githubTenantId: github.tenantId,
     githubSubscriptionId: github.subscriptionId,
     githubSubjects: github.subjects,

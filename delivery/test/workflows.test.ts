@@ -16,6 +16,7 @@ const text = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8
 interface Step {
   uses?: string;
   run?: string;
+  if?: string;
 }
 interface Job {
   permissions?: Record<string, string>;
@@ -81,6 +82,17 @@ it('runs deploys and teardowns of one stack one at a time (one concurrency group
   const teardown = workflow('teardown.yml').jobs.destroy.concurrency?.group ?? '';
   expect(deploy.startsWith('wandcloud-stack-${{')).toBe(true);
   expect(teardown).toBe('wandcloud-stack-${{ matrix.stack }}');
+});
+
+it("tears down only the repository's own stack, as its own deploy identity (no class-wide identity a student could use)", () => {
+  const teardown = text('teardown.yml');
+  const identities = [...new Set([...teardown.matchAll(/secrets\.(\w*CLIENT_ID)/g)].map((m) => m[1]))];
+  expect(identities).toEqual(['AZURE_CLIENT_ID']);
+  expect(README).not.toContain('TEARDOWN_CLIENT_ID');
+  // Whatever the stack identity cannot remove is printed with its command, even when a step before failed.
+  const last = steps('teardown.yml').at(-1);
+  expect(last?.run).toContain('delivery/src/cli/leftovers.ts');
+  expect(last?.if).toBe('always()');
 });
 
 it('names in the README only stack outputs the infra program exports', () => {
