@@ -36,21 +36,38 @@ function fetchFailure(err: unknown): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Said when the app never started: every answer came from App Service's front end (its own HTML error page or no
+ * answer), never from the service, whose every answer is JSON. On a first deployment the usual cause is the data
+ * role that lets the app's identity read its package: it is created before the app, but Azure applies data-plane
+ * role assignments minutes later, and an app that could not read its package stays down until restarted.
+ */
+export const PACKAGE_NOT_STARTED_HINT =
+  'the service itself never answered (only App Service did). On a first deployment its identity may not have been able to read the ' +
+  'package yet (a new Storage Blob Data Reader assignment takes up to ~10 minutes to apply): wait, then ' +
+  '`az webapp restart -g <resource group> -n <web app>` and run the smoke test again; if it persists, `az webapp log tail` shows why';
+
+/** Whether an answer came from the service (JSON, as every route of it answers) rather than App Service's front end. */
+const fromService = (res: Response): boolean => (res.headers.get('content-type') ?? '').toLowerCase().includes('application/json');
+
 /** Poll `/v2/health/ready` until it answers 200; any other answer or a network error means "not yet". */
 export async function waitUntilReady(baseUrl: string, timeoutMs: number, intervalMs = 2000, requestTimeoutMs = 30_000): Promise<number> {
   const start = Date.now();
   let last = 'no answer';
+  let serviceAnswered = false;
   for (;;) {
     try {
       const res = await fetch(new URL('/v2/health/ready', baseUrl), { signal: AbortSignal.timeout(requestTimeoutMs) });
       await res.arrayBuffer();
       if (res.status === 200) return Date.now() - start;
-      last = `HTTP ${res.status}`;
+      serviceAnswered ||= fromService(res);
+      last = `HTTP ${res.status}${fromService(res) ? '' : ` ${res.headers.get('content-type') ?? 'without a content type'}`}`;
     } catch (err) {
       last = fetchFailure(err);
     }
     if (Date.now() - start + intervalMs > timeoutMs) {
-      throw new SmokeError(`${baseUrl} was not ready within ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
+      const why = serviceAnswered ? 'the service answered but never became ready: see its log' : PACKAGE_NOT_STARTED_HINT;
+      throw new SmokeError(`${baseUrl} was not ready within ${Math.round(timeoutMs / 1000)} s (last: ${last}); ${why}`);
     }
     await sleep(intervalMs);
   }

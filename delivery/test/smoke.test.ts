@@ -9,6 +9,8 @@ const rec = (label: string, n: number): Recording =>
 
 interface Behaviour {
   readyAfter?: number;
+  /** App Service's own error page instead of the service (the app never started). */
+  platformErrorPage?: boolean;
   keyRequired?: boolean;
   answer?: (label: string) => unknown;
 }
@@ -17,9 +19,14 @@ interface Behaviour {
 async function fakeService(b: Behaviour): Promise<{ url: string; server: Server }> {
   let readyCalls = 0;
   const server = createServer((req, res) => {
+    if (b.platformErrorPage) {
+      res.writeHead(503, { 'content-type': 'text/html' });
+      return res.end('<html><body>:( Application Error</body></html>');
+    }
     if (req.url === '/v2/health/ready') {
       readyCalls += 1;
       res.statusCode = readyCalls > (b.readyAfter ?? 0) ? 200 : 503;
+      res.setHeader('content-type', 'application/json');
       return res.end('{}');
     }
     let body = '';
@@ -60,7 +67,8 @@ describe('smoke test', () => {
   });
 
   it.each<[string, Behaviour, string]>([
-    ['never ready', { readyAfter: 1e9 }, 'was not ready within'],
+    ['never ready', { readyAfter: 1e9 }, 'the service answered but never became ready'],
+    ['never started (only App Service answers: e.g. its package was not readable yet)', { platformErrorPage: true }, 'az webapp restart'],
     ['answers without the API key', { keyRequired: false }, 'without the API key answered 200'],
     ['breaks the lab contract', { answer: () => ({ prediction: 'O', confidence: 0.9 }) }, 'broke the lab contract'],
     ['gives a confidence out of 0-100', { answer: (l) => ({ gesture: l, confidence: 180 }) }, 'broke the lab contract'],
