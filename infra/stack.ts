@@ -8,6 +8,7 @@ import { GestureData } from './components/gestureData';
 import { GithubDeployment } from './components/githubDeployment';
 import { InferenceApp } from './components/inferenceApp';
 import { MlWorkspace } from './components/mlWorkspace';
+import { identityDatastore } from './components/identityDatastore';
 import { ModelRegistry } from './components/modelRegistry';
 import { StudentAccess } from './components/studentAccess';
 import type { StackConfig } from './config/schema';
@@ -34,6 +35,10 @@ export interface WandStackOutputs {
   datastoreName: pulumi.Output<string>;
   dataAssetName: pulumi.Output<string>;
   dataAssetVersion: pulumi.Output<string>;
+  /** The workspace's datastore over the class pool (`wandcloud:classPool`), when the stack is part of a class. */
+  poolDatastore: pulumi.Output<string | undefined>;
+  /** `<account>/<container>` of the class pool, for `npm run data:upload`/training; undefined outside a class. */
+  poolContainer: pulumi.Output<string | undefined>;
   modelName: pulumi.Output<string>;
   /** The registered version the app serves (`wandcloud:modelVersion`); empty before the first registration. */
   modelVersion: pulumi.Output<string>;
@@ -108,6 +113,23 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     subscriptionId: client.subscriptionId,
     tags,
   });
+
+  const [poolAccount, poolContainer] = cfg.classPool?.split('/') ?? [];
+  const pool = cfg.classPool
+    ? identityDatastore(
+        'class-pool-datastore',
+        {
+          resourceGroupName: rg,
+          workspaceName: ml.workspaceName,
+          name: 'pool',
+          storageAccountName: poolAccount,
+          containerName: poolContainer,
+          holds: `The class pool of recordings (${cfg.classPool}, one folder per student)`,
+          tags,
+        },
+        {},
+      )
+    : undefined;
 
   const registry = new ModelRegistry('model', {
     resourceGroupName: rg,
@@ -198,6 +220,8 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     datastoreName: data.datastoreName,
     dataAssetName: data.dataAssetName,
     dataAssetVersion: data.dataAssetVersion,
+    poolDatastore: pool ? pool.name : pulumi.output(undefined),
+    poolContainer: pulumi.output(cfg.classPool),
     modelName: registry.modelName,
     modelVersion: pulumi.output(cfg.modelVersion ?? ''),
     computeInstanceName: compute ? compute.computeName : pulumi.output(undefined),

@@ -113,6 +113,12 @@ export const StackConfigFields = z.object({
     studentObjectId: optionalText.pipe(
       z.string().regex(GUID, 'must be the student\'s Entra objectId, a GUID (az ad signed-in-user show --query id -o tsv)').optional(),
     ),
+    // The class's shared recordings (`<storage account>/<container>`, from the instructor's class setup): every
+    // student reads it and uploads under their own prefix, so training sees 3+ people without committing
+    // classmates' files to git. The instructor's class stack grants the roles; this stack only points at it.
+    classPool: optionalText.pipe(
+      z.string().regex(/^[a-z0-9]{3,24}\/[a-z0-9](?:[a-z0-9]|-(?!-)){2,62}$/, 'must be <storage account>/<container> of the class pool, e.g. wandclassab12cd/pool').optional(),
+    ),
     appServicePlanId: optionalText.pipe(
       z.string().regex(PLAN_ID, 'must be the resource id of an App Service plan (/subscriptions/.../providers/Microsoft.Web/serverfarms/NAME)').optional(),
     ),

@@ -84,6 +84,7 @@ describe('stack configuration', () => {
     ['wandcloud:modelVersion', '0', 'wandcloud:modelVersion: must be a registered model version: a positive whole number'],
     ['wandcloud:expiresOn', '2026-03-13', 'wandcloud:expiresOn: must be a date after today (2026-03-14)'],
     ['wandcloud:expiresOn', '2026-03-14', 'wandcloud:expiresOn: must be a date after today (2026-03-14)'],
+    ['wandcloud:classPool', 'https://wandclass.blob.core.windows.net/pool', 'wandcloud:classPool: must be <storage account>/<container>'],
     ['wandcloud:appServicePlanId', 'plan-class', 'wandcloud:appServicePlanId: must be the resource id of an App Service plan'],
     ['wandcloud:budgetAmount', '-5', 'wandcloud:budgetAmount: must be a positive amount of money'],
     ['wandcloud:budgetAmount', '20', 'wandcloud:budgetEmails: is required when budgetAmount is set'],

@@ -150,6 +150,16 @@ describe('options', () => {
     );
   });
 
+  it('points a datastore at the class pool when the stack is part of a class, and at nothing otherwise', async () => {
+    const { records, outputs } = await build({ classPool: 'wandclassab12cd/pool' });
+    const pool = ofType(records, 'azure-native:machinelearningservices:Datastore').find((d) => d.inputs.name === 'pool');
+    expect(pool?.inputs.properties).toMatchObject({ accountName: 'wandclassab12cd', containerName: 'pool', credentials: { credentialsType: 'None' } });
+    expect(await outputOf(outputs.poolContainer)).toBe('wandclassab12cd/pool');
+    const alone = await build();
+    expect(ofType(alone.records, 'azure-native:machinelearningservices:Datastore').map((d) => d.inputs.name).sort()).toEqual(['gestures', 'models']);
+    expect(await outputOf(alone.outputs.poolContainer)).toBeUndefined();
+  });
+
   it('creates a budget with 50/80/100 % alerts when an amount is set', async () => {
     const { records } = await build({ budgetAmount: 25, budgetEmails: ['jdoe42@example.edu'] });
     const [budget] = ofType(records, 'azure-native:consumption:Budget');

@@ -66,6 +66,7 @@ export function testConfig(overrides: Partial<StackConfig> = {}): StackConfig {
     computeTimeZone: 'Pacific Standard Time',
     studentObjectId: undefined,
     appServicePlanId: undefined,
+    classPool: undefined,
     budgetAmount: undefined,
     budgetEmails: [],
     modelDir,
