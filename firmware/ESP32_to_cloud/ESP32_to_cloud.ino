@@ -147,7 +147,7 @@ wand::Transport connectFresh() {
   cloudClient().stop();
   tlsError[0] = '\0';
   IPAddress ip;
-  if (!WiFi.hostByName(server.host, ip)) return wand::Transport::Dns;
+  if (Network.hostByName(server.host, ip) != 1) return wand::Transport::Dns;
   if (!server.https) return plain.connect(ip, server.port) ? wand::Transport::Ok : wand::Transport::Connect;
   tls.setHandshakeTimeout((WAND_HTTP_DEADLINE_MS + 999) / 1000);
 #ifdef WAND_DEBUG_INSECURE_TLS

@@ -107,6 +107,21 @@ describe('device simulator against a cloud it cannot fully use', () => {
     }
   });
 
+  it('a cloud that accepts the request but never answers costs the deadline, then CLOUD_FAILED: timeout', async () => {
+    const hanging = createServer(() => {}); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const lines: string[] = [];
+      const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      const summary = await simulate({ server: url, recordings: some.slice(0, 2), settings: { threshold: 1, deadlineMs: 300 }, onLine: (l) => lines.push(l) });
+      expect(summary.cloudFailures).toBe(2);
+      expect(lines.filter((l) => l.startsWith('CLOUD_FAILED: timeout -> using local '))).toHaveLength(2);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
+
   it('HTTP 429 from the real service is reported as rate limited', async () => {
     const config = loadConfig({ MODEL_DIR, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_S: '600' }, REPO_ROOT);
     const limited = await startServer(config, pino({ level: 'silent' }));

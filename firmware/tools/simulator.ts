@@ -186,7 +186,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
       latency.local.push(performance.now() - started);
       if (begin.route !== 'local' && begin.route !== 'offload') skipped[begin.route] = (skipped[begin.route] ?? 0) + 1;
     }
-    if (cloudLabel === undefined && options.cloudBaseline && begin.step !== 'none') {
+    if (cloudLabel === undefined && options.cloudBaseline) {
       const payload = core.writePayload(recording.samples);
       const outcome = payload === null ? undefined : await cloud.post(payload, deadlineMs);
       const parsed = outcome?.status === 200 && !outcome.truncated ? core.readResponse(outcome.body ?? '') : undefined;

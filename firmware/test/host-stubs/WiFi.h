@@ -20,6 +20,11 @@ class WiFiClass {
   bool mode(wifi_mode_t);
   bool setAutoReconnect(bool);
   bool disconnect(bool wifiOff = false, bool eraseAp = false);
-  int hostByName(const char *host, IPAddress &result);
 };
 extern WiFiClass WiFi;
+// arduino-esp32 3.x: the Network library (included by WiFi.h) resolves names; 1 on success.
+class NetworkManager {
+ public:
+  int hostByName(const char *aHostname, IPAddress &aResult);
+};
+extern NetworkManager Network;
