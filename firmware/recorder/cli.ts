@@ -1,6 +1,6 @@
 /**
  * npm run record -- --port <serial device> --class <label> [--person me] [--count 10] [--out data/<person>]
- *                   [--baud 115200] [--timeout-ms 5000] [--attempts 3]
+ *                   [--baud 115200] [--timeout-ms 5000] [--attempts 3] [--boot-wait-ms 3000]
  * Records gestures from a wand running the sketch's record mode (firmware/recorder/README.md).
  * Without --port, lists the serial ports found.
  */
@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
 import { listPorts, SerialLink } from './link';
-import { recordSession, SessionError } from './session';
+import { awaitWandStart, recordSession, SessionError } from './session';
 
-const USAGE = 'usage: npm run record -- --port <serial device> --class <label> [--person me] [--count 10] [--out data/<person>] [--baud 115200] [--timeout-ms 5000] [--attempts 3]';
+const USAGE = 'usage: npm run record -- --port <serial device> --class <label> [--person me] [--count 10] [--out data/<person>] [--baud 115200] [--timeout-ms 5000] [--attempts 3] [--boot-wait-ms 3000]';
 
 const NAME = /^[A-Za-z0-9-]{1,32}$/;
 const Options = z.object({
@@ -25,6 +25,8 @@ const Options = z.object({
   baud: z.coerce.number().int().min(300).max(4_000_000),
   'timeout-ms': z.coerce.number().int().min(100).max(600_000),
   attempts: z.coerce.number().int().min(1).max(100),
+  /** An ESP32 board reboots when its port opens; the sketch's start line comes within about 2 s. */
+  'boot-wait-ms': z.coerce.number().int().min(0).max(60_000),
 });
 
 function fail(message: string): never {
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
         baud: { type: 'string', default: '115200' },
         'timeout-ms': { type: 'string', default: '5000' },
         attempts: { type: 'string', default: '3' },
+        'boot-wait-ms': { type: 'string', default: '3000' },
       },
     }).values;
   } catch (err) {
@@ -79,8 +82,9 @@ async function main(): Promise<number> {
   const bar = new SingleBar({ format: '{bar} {value}/{total} {label}', stream: process.stderr, hideCursor: true, noTTYOutput: false });
   const link = await SerialLink.open(options.port, options.baud).catch((err: Error) => fail(err.message));
   process.stderr.write(`recording ${options.count} x ${options.class} for ${options.person} into ${path.join(out, options.class)}\n`);
-  bar.start(options.count, 0, { label: options.class });
   try {
+    await awaitWandStart(link, options['boot-wait-ms']);
+    bar.start(options.count, 0, { label: options.class });
     const saved = await recordSession(link, {
       label: options.class,
       person: options.person,

@@ -55,6 +55,21 @@ async function nextCapture(link: WandLink, reader: CaptureReader, timeoutMs: num
   }
 }
 
+/**
+ * Opening the port of a typical ESP32 board toggles DTR/RTS and reboots it: waits until the sketch's
+ * start line (`MODEL: ...`) arrives, or `ms` pass (a wand that did not reboot prints nothing), so the
+ * first `r` is not sent into the boot.
+ */
+export async function awaitWandStart(link: WandLink, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const event = await link.next(Math.max(0, deadline - Date.now()));
+    if (event.kind === 'timeout') return;
+    if (event.kind === 'closed') throw new SessionError(event.reason);
+    if (event.line.startsWith('MODEL: ') || event.line.startsWith('MODEL_ERROR: ')) return;
+  }
+}
+
 export async function recordSession(link: WandLink, options: SessionOptions): Promise<string[]> {
   const store = new RecordingStore(options.out, options.label, options.person);
   const reader = new CaptureReader();

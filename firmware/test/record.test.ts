@@ -47,7 +47,8 @@ async function startWand(faults?: string): Promise<{ socat: ChildProcess; emulat
 /** Runs the recorder CLI to its end (stdin not a terminal: no key presses needed). */
 function record(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, RECORDER, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the emulator does not reboot when the port opens, so the wait for its start line is kept short
+    const child = spawn(process.execPath, [TSX, RECORDER, ...args, ...(args.includes('--port') ? ['--boot-wait-ms', '300'] : [])], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';
