@@ -31,8 +31,8 @@
 // A still wand reads ~0.003 g; 0.03 g rejects 9 of the development pool's 3,984 recordings.
 #define WAND_MIN_MOTION_G 0.03f
 
-// Wi-Fi: first active reconnect after this long down, doubling up to the max.
-#define WAND_WIFI_RETRY_MS 2000
+// Wi-Fi: first active reconnect after this long down (an association takes 2-5 s: not sooner), doubling up to the max.
+#define WAND_WIFI_RETRY_MS 5000
 #define WAND_WIFI_MAX_RETRY_MS 60000
 
 // The button must have been released this long before a press starts a capture (contact bounce).
