@@ -157,8 +157,12 @@ wand::Transport connectFresh() {
   const char *roots = WAND_AZURE_ROOT_CAS;
 #endif
   if (tls.connect(ip, server.port, server.host, roots, nullptr, nullptr)) return wand::Transport::Ok;
-  // lastError holds mbedTLS's code and text when the handshake (not the TCP connect) failed.
-  return tls.lastError(tlsError, sizeof tlsError) != 0 ? wand::Transport::Tls : wand::Transport::Connect;
+  // lastError is -1 when the TCP connect failed (ssl_client's socket errors) and mbedTLS's code, with its
+  // text in tlsError, when the handshake did.
+  const int error = tls.lastError(tlsError, sizeof tlsError);
+  if (error != 0 && error != -1) return wand::Transport::Tls;
+  tlsError[0] = '\0';
+  return wand::Transport::Connect;
 }
 
 wand::Transport httpFailure(int code) {
