@@ -157,8 +157,8 @@ wand::Transport connectFresh() {
   const char *roots = WAND_AZURE_ROOT_CAS;
 #endif
   if (tls.connect(ip, server.port, server.host, roots, nullptr, nullptr)) return wand::Transport::Ok;
-  // lastError is -1 when the TCP connect failed (ssl_client's socket errors) and mbedTLS's code, with its
-  // text in tlsError, when the handshake did.
+  // lastError is -1 when ssl_client's TCP connect failed (or the handshake's own timer ran out, after the
+  // gesture's deadline anyway) and mbedTLS's code, its text in tlsError, when the handshake was refused.
   const int error = tls.lastError(tlsError, sizeof tlsError);
   if (error != 0 && error != -1) return wand::Transport::Tls;
   tlsError[0] = '\0';
