@@ -1,4 +1,5 @@
 /** The recorder's pieces on their own: the record-mode protocol reader and the file store. */
+import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,35 @@ describe('record-mode protocol', () => {
   ])('a broken capture says why: %j', (lines, why) => {
     const broken = feed(lines).filter((e) => e.kind === 'broken');
     expect(broken).toEqual([{ kind: 'broken', reason: expect.stringMatching(why) }]);
+  });
+});
+
+describe('record-mode protocol on arbitrary input', () => {
+  it('never throws, and every capture it accepts has exactly its announced, well-formed rows', () => {
+    const row = fc.tuple(fc.nat(2000), fc.double({ min: -200, max: 200, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true }), fc.double({ min: -200, max: 200, noNaN: true }))
+      .map(([t, x, y, z]) => `${t * 10},${x.toFixed(2)},${y.toFixed(2)},${z.toFixed(2)}`);
+    const line = fc.oneof(row, fc.string(), fc.constantFrom('CAPTURE_END', 'CAPTURE_BEGIN O 3', 'CAPTURE_BEGIN V 1', 'WIFI: up', ''), fc.nat(5).map((n) => `CAPTURE_BEGIN Z ${n}`));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        for (const event of feed(lines)) {
+          if (event.kind !== 'capture') continue;
+          const announced = lines.filter((l) => l.startsWith(`CAPTURE_BEGIN ${event.capture.label} `)).map((l) => Number(l.split(' ')[2]));
+          expect(announced).toContain(event.capture.rows.length);
+          for (const r of event.capture.rows) expect(r).toMatch(/^\d+,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the core accepts as a record label only what can name a folder and a file', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        const command = core.parseCommand(`r ${text}`);
+        if (command.kind === 'record') expect(command.label).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
