@@ -93,7 +93,10 @@ async function main(): Promise<number> {
       captureTimeoutMs: options['timeout-ms'],
       maxAttempts: options.attempts,
       ready: async (label, number, total) => {
-        if (prompt) await prompt.question(`\n${label} ${number}/${total}: press Enter, then make the gesture within 1 s `);
+        if (!prompt) return;
+        await prompt.question(`\n${label} ${number}/${total}: press Enter, then make the gesture within 1 s `).catch(() => {
+          throw new SessionError('stopped at the prompt (Ctrl+D or Ctrl+C)');
+        });
       },
       report: (message) => process.stderr.write(`\n${message}\n`),
       saved: (file, done, total) => {
