@@ -136,6 +136,7 @@ Napi::Object PredictionObject(Napi::Env env, const wand::Prediction &p) {
   out.Set("label", p.label);
   out.Set("confidence", p.confidence);
   out.Set("probabilities", floatArray(env, p.probabilities, kEdgeModel.numClasses));
+  out.Set("motion", p.motion);
   return out;
 }
 
@@ -204,6 +205,120 @@ Napi::Value ReadResponse(const Napi::CallbackInfo &info) {
   return out;
 }
 
+Napi::Value MotionRms(const Napi::CallbackInfo &info) {
+  std::vector<float> samples = toSamples(info[0]);
+  return Napi::Number::New(info.Env(), wand::motionRms(samples.data(), samples.size() / 3));
+}
+
+/** worthRetry(failure: transport name, reusedConnection, remainingMs, freshAttemptMs) -> boolean */
+Napi::Value WorthRetry(const Napi::CallbackInfo &info) {
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  wand::Transport failure = wand::Transport::Other;
+  for (uint8_t t = 0; t <= static_cast<uint8_t>(wand::Transport::Other); ++t) {
+    if (name == wand::transportName(static_cast<wand::Transport>(t))) failure = static_cast<wand::Transport>(t);
+  }
+  return Napi::Boolean::New(info.Env(), wand::worthRetry(failure, info[1].ToBoolean(), timeArg(info, 2), timeArg(info, 3)));
+}
+
+/** parseCommand(line) -> {kind: 'none' | 'gesture' | 'record' | 'invalid', label?, error?} */
+Napi::Value ParseCommand(const Napi::CallbackInfo &info) {
+  const std::string line = info[0].As<Napi::String>().Utf8Value();
+  const wand::Command c = wand::parseCommand(line.data(), line.size());
+  Napi::Object out = Napi::Object::New(info.Env());
+  const char *kinds[] = {"none", "gesture", "record", "invalid"};
+  out.Set("kind", kinds[static_cast<int>(c.kind)]);
+  if (c.kind == wand::Command::Kind::Record) out.Set("label", c.label);
+  if (c.error != nullptr) out.Set("error", c.error);
+  return out;
+}
+
+/** parseServerUrl(url) -> {https, host, port, path} or {error} */
+Napi::Value ParseServerUrl(const Napi::CallbackInfo &info) {
+  const std::string url = info[0].As<Napi::String>().Utf8Value();
+  wand::ServerUrl parsed;
+  Napi::Object out = Napi::Object::New(info.Env());
+  if (const char *why = wand::parseServerUrl(url.c_str(), parsed)) {
+    out.Set("error", why);
+    return out;
+  }
+  out.Set("https", parsed.https);
+  out.Set("host", parsed.host);
+  out.Set("port", parsed.port);
+  out.Set("path", parsed.path);
+  return out;
+}
+
+/** readLines(text) -> completed lines as the sketch's LineReader cuts them ({line, overflowed}[]). */
+Napi::Value ReadLines(const Napi::CallbackInfo &info) {
+  const std::string text = info[0].As<Napi::String>().Utf8Value();
+  wand::LineReader reader;
+  Napi::Array out = Napi::Array::New(info.Env());
+  for (char c : text) {
+    if (!reader.push(c)) continue;
+    Napi::Object line = Napi::Object::New(info.Env());
+    line.Set("line", std::string(reader.line(), reader.length()));
+    line.Set("overflowed", reader.overflowed());
+    out.Set(out.Length(), line);
+  }
+  return out;
+}
+
+/** captureLines(label, samples) -> the record mode's serial lines for one capture (LogLine.h). */
+Napi::Value CaptureLines(const Napi::CallbackInfo &info) {
+  const std::string label = info[0].As<Napi::String>().Utf8Value();
+  std::vector<float> samples = toSamples(info[1]);
+  const size_t count = samples.size() / 3;
+  Napi::Array out = Napi::Array::New(info.Env(), count + 2);
+  char line[wand::kLogLineCapacity];
+  out.Set(0u, wand::formatCaptureBegin(line, sizeof line, label.c_str(), count));
+  for (size_t i = 0; i < count; ++i) out.Set(static_cast<uint32_t>(i + 1), wand::formatCaptureRow(line, sizeof line, i, samples.data() + i * 3));
+  out.Set(static_cast<uint32_t>(count + 1), wand::kCaptureEnd);
+  return out;
+}
+
+// ---- device timing: sample schedule, button lockout, Wi-Fi supervision -------------------------
+
+class Schedule : public Napi::ObjectWrap<Schedule> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "SampleSchedule", {InstanceMethod<&Schedule::Start>("start"), InstanceMethod<&Schedule::Due>("due"),
+                                               InstanceMethod<&Schedule::Finished>("finished"), InstanceMethod<&Schedule::WaitUs>("waitUs"),
+                                               InstanceMethod<&Schedule::Samples>("samples")});
+  }
+  explicit Schedule(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Schedule>(info), schedule_(timeArg(info, 0), timeArg(info, 1)) {}
+
+ private:
+  void Start(const Napi::CallbackInfo &info) { schedule_.start(timeArg(info, 0)); }
+  Napi::Value Due(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), schedule_.due(timeArg(info, 0))); }
+  Napi::Value Finished(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), schedule_.finished()); }
+  Napi::Value WaitUs(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), schedule_.waitUs(timeArg(info, 0))); }
+  Napi::Value Samples(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), schedule_.samples()); }
+  wand::SampleSchedule schedule_;
+};
+
+class Press : public Napi::ObjectWrap<Press> {
+ public:
+  static Napi::Function Define(Napi::Env env) { return DefineClass(env, "PressDetector", {InstanceMethod<&Press::Update>("update")}); }
+  explicit Press(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Press>(info), detector_(timeArg(info, 0)) {}
+
+ private:
+  Napi::Value Update(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), detector_.update(info[0].ToBoolean(), timeArg(info, 1))); }
+  wand::PressDetector detector_;
+};
+
+class Link : public Napi::ObjectWrap<Link> {
+ public:
+  static Napi::Function Define(Napi::Env env) { return DefineClass(env, "LinkMonitor", {InstanceMethod<&Link::Update>("update")}); }
+  explicit Link(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Link>(info), monitor_(timeArg(info, 0), timeArg(info, 1)) {}
+
+ private:
+  Napi::Value Update(const Napi::CallbackInfo &info) {
+    const char *events[] = {"none", "up", "down", "reconnect"};
+    return Napi::String::New(info.Env(), events[static_cast<int>(monitor_.update(info[0].ToBoolean(), timeArg(info, 1)))]);
+  }
+  wand::LinkMonitor monitor_;
+};
+
 // ---- OffloadPolicy --------------------------------------------------------------------------
 
 class Policy : public Napi::ObjectWrap<Policy> {
@@ -258,14 +373,18 @@ class JsClock : public wand::Clock {
 class Flow : public Napi::ObjectWrap<Flow> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Flow", {InstanceMethod<&Flow::Begin>("begin"), InstanceMethod<&Flow::Finish>("finish")});
+    return DefineClass(env, "Flow",
+                       {InstanceMethod<&Flow::Begin>("begin"), InstanceMethod<&Flow::Finish>("finish"), InstanceMethod<&Flow::Abandon>("abandon"),
+                        InstanceMethod<&Flow::TransportReturned>("transportReturned"), InstanceMethod<&Flow::Busy>("busy"),
+                        InstanceMethod<&Flow::RemainingMs>("remainingMs")});
   }
   explicit Flow(const Napi::CallbackInfo &info)
       : Napi::ObjectWrap<Flow>(info),
         policy_(policySettings(info[0])),
+        payload_(wand::bound::kPayloadBytes),
+        exchange_(payload_.data(), payload_.size()),
         clock_(info[1].As<Napi::Function>()),
-        flow_(classifier(), policy_, clock_, &Flow::collect, this,
-              static_cast<uint32_t>(info[0].IsObject() ? numberOption(info[0].As<Napi::Object>(), "deadlineMs", 4000) : 4000)) {
+        flow_(classifier(), policy_, exchange_, clock_, &Flow::collect, this, flowSettings(info[0])) {
     requireModel(info.Env());
   }
 
@@ -306,7 +425,32 @@ class Flow : public Napi::ObjectWrap<Flow> {
     return out;
   }
 
-  /** finish({status, error?, body?, truncated?}) -> {label, confidence, fromCloud, lines} */
+  static wand::FlowSettings flowSettings(const Napi::Value &value) {
+    wand::FlowSettings s;
+    if (!value.IsObject()) return s;
+    Napi::Object o = value.As<Napi::Object>();
+    s.deadlineMs = static_cast<uint32_t>(numberOption(o, "deadlineMs", s.deadlineMs));
+    s.minMotionG = static_cast<float>(numberOption(o, "minMotionG", s.minMotionG));
+    return s;
+  }
+
+  /**
+   * The main loop's side at the deadline while the transport is still running: abandons the
+   * request and falls back (CLOUD_FAILED: timeout). False (and nothing logged) when it had completed.
+   */
+  Napi::Value Abandon(const Napi::CallbackInfo &info) {
+    if (!exchange_.abandon()) return Napi::Boolean::New(info.Env(), false);
+    wand::CloudOutcome outcome;
+    outcome.transportError = wand::transportName(wand::Transport::Timeout);
+    flow_.finish(outcome);
+    return answerObject(info.Env());
+  }
+  /** The transport's side of an abandoned request returning late: true when its result was wanted after all. */
+  Napi::Value TransportReturned(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), exchange_.complete()); }
+  Napi::Value Busy(const Napi::CallbackInfo &info) { return Napi::Boolean::New(info.Env(), exchange_.busy()); }
+  Napi::Value RemainingMs(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), flow_.remainingMs()); }
+
+  /** finish({status, error?, body?, truncated?}) -> {label, confidence, fromCloud, lines}: the transport returned in time. */
   Napi::Value Finish(const Napi::CallbackInfo &info) {
     Napi::Object o = info[0].As<Napi::Object>();
     wand::CloudOutcome outcome;
@@ -317,11 +461,14 @@ class Flow : public Napi::ObjectWrap<Flow> {
     outcome.body = body.data();
     outcome.bodyLength = body.size();
     outcome.bodyTruncated = o.Get("truncated").ToBoolean();
+    exchange_.complete();
     flow_.finish(outcome);
     return answerObject(info.Env());
   }
 
   wand::OffloadPolicy policy_;
+  std::vector<char> payload_;  // each simulated wand has its own request buffer, as a device does
+  wand::CloudExchange exchange_;
   JsClock clock_;
   wand::GestureFlow flow_;
   wand::Capture capture_;
@@ -346,7 +493,7 @@ Napi::Object ModelInfo(Napi::Env env) {
   m.Set("maxActivations", static_cast<double>(kEdgeModel.maxActivations));
   m.Set("multiplyAdds", wand::networkMultiplyAdds(kEdgeModel.network));
   m.Set("captureSamples", static_cast<double>(wand::kCaptureSamples));
-  m.Set("payloadBufferBytes", static_cast<double>(wand::kEdgeWorkspace.payloadCapacity));
+  m.Set("payloadBufferBytes", static_cast<double>(wand::bound::kPayloadBytes));
   m.Set("responseBufferBytes", static_cast<double>(wand::kResponseBufferBytes));
   const char *why = modelError();
   m.Set("error", why == nullptr ? env.Null() : Napi::String::New(env, why));
@@ -366,6 +513,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("writePayload", Napi::Function::New<WritePayload>(env));
   exports.Set("payloadCapacity", Napi::Function::New<PayloadCapacity>(env));
   exports.Set("readResponse", Napi::Function::New<ReadResponse>(env));
+  exports.Set("motionRms", Napi::Function::New<MotionRms>(env));
+  exports.Set("worthRetry", Napi::Function::New<WorthRetry>(env));
+  exports.Set("parseCommand", Napi::Function::New<ParseCommand>(env));
+  exports.Set("parseServerUrl", Napi::Function::New<ParseServerUrl>(env));
+  exports.Set("readLines", Napi::Function::New<ReadLines>(env));
+  exports.Set("captureLines", Napi::Function::New<CaptureLines>(env));
+  exports.Set("SampleSchedule", Schedule::Define(env));
+  exports.Set("PressDetector", Press::Define(env));
+  exports.Set("LinkMonitor", Link::Define(env));
   exports.Set("Policy", Policy::Define(env));
   exports.Set("Flow", Flow::Define(env));
   return exports;

@@ -9,6 +9,7 @@
       "target_name": "wandcore",
       "sources": [
         "addon.cc",
+        "../WandCore/src/CloudExchange.cpp",
         "../WandCore/src/EdgeClassifier.cpp",
         "../WandCore/src/EdgeNetwork.cpp",
         "../WandCore/src/Features.cpp",
@@ -16,7 +17,10 @@
         "../WandCore/src/LogLine.cpp",
         "../WandCore/src/OffloadPolicy.cpp",
         "../WandCore/src/Payload.cpp",
-        "../WandCore/src/ResponseReader.cpp"
+        "../WandCore/src/ResponseReader.cpp",
+        "../WandCore/src/ServerUrl.cpp",
+        "../WandCore/src/SerialCommand.cpp",
+        "../WandCore/src/Timing.cpp"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -13,6 +13,8 @@ export interface EdgePrediction {
   /** Probability of `label`, 0..1 (calibrated: the temperature is folded into the weights). */
   confidence: number;
   probabilities: Float32Array;
+  /** How much the wand moved (motionRms of the resampled window, g). */
+  motion: number;
 }
 
 export interface EdgeModelInfo {
@@ -50,6 +52,8 @@ export interface PolicySettings {
 export interface FlowSettings extends PolicySettings {
   /** A cloud answer later than this after the gesture is not used. */
   deadlineMs?: number;
+  /** Captures with less motion than this (g) are NO_GESTURE. */
+  minMotionG?: number;
 }
 
 export type PolicyRoute = 'local' | 'offload' | 'offline' | 'breaker open' | 'budget spent';
@@ -92,7 +96,31 @@ export interface CloudOutcome {
 
 export interface Flow {
   begin(samples: Samples, online: boolean): FlowBegin;
+  /** The transport returned in time with this outcome. */
   finish(outcome: CloudOutcome): FlowAnswer;
+  /** The deadline passed with the transport still running: falls back (timeout); false if it had just completed. */
+  abandon(): FlowAnswer | false;
+  /** An abandoned transport returns: false when its result is dropped and the exchange is free again. */
+  transportReturned(): boolean;
+  /** A request (maybe abandoned) still owns the exchange. */
+  busy(): boolean;
+  remainingMs(): number;
+}
+
+/** The core's names for transport failures (CloudExchange.h). */
+export type TransportFailure = 'bad server URL' | 'dns failed' | 'connect failed' | 'tls failed' | 'connection lost' | 'timeout' | 'http client error';
+
+export type SerialCommand =
+  | { kind: 'none' | 'gesture' }
+  | { kind: 'record'; label: string }
+  | { kind: 'invalid'; error: string };
+
+export interface SampleSchedule {
+  start(nowUs: number): void;
+  due(nowUs: number): boolean;
+  finished(): boolean;
+  waitUs(nowUs: number): number;
+  samples(): number;
 }
 
 export interface WandCore {
@@ -108,6 +136,17 @@ export interface WandCore {
   writePayload(samples: Samples, capacityBytes?: number): string | null;
   payloadCapacity(samples: number): number;
   readResponse(body: string | Buffer): { error: string | null; label: number; confidence: number };
+  motionRms(samples: Samples): number;
+  worthRetry(failure: TransportFailure, reusedConnection: boolean, remainingMs: number, freshAttemptMs: number): boolean;
+  parseCommand(line: string): SerialCommand;
+  /** Lines as the sketch's LineReader cuts a character stream. */
+  readLines(text: string): { line: string; overflowed: boolean }[];
+  /** The record mode's serial lines for one capture, printed by the same code as the sketch's. */
+  captureLines(label: string, samples: Samples): string[];
+  parseServerUrl(url: string): { error: string } | { https: boolean; host: string; port: number; path: string };
+  SampleSchedule: new (periodUs: number, durationUs: number) => SampleSchedule;
+  PressDetector: new (lockoutMs: number) => { update(pressed: boolean, nowMs: number): boolean };
+  LinkMonitor: new (retryMs: number, maxRetryMs: number) => { update(connected: boolean, nowMs: number): 'none' | 'up' | 'down' | 'reconnect' };
   Policy: new (settings?: PolicySettings) => Policy;
   Flow: new (settings: FlowSettings, nowMs: () => number) => Flow;
 }

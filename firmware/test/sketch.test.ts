@@ -5,7 +5,7 @@
  * model header must be the trained one.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MODEL_DIR } from './helpers';
@@ -36,10 +36,32 @@ describe('sketch and core without the ESP32 toolchain', () => {
     }
   });
 
+  it.each([
+    ['WAND_BREAKER_FAILURES', '300', 'WAND_BREAKER_FAILURES must be 0..255'],
+    ['WAND_OFFLOAD_BUDGET_PER_MINUTE', '70000', 'WAND_OFFLOAD_BUDGET_PER_MINUTE must be 0..65535'],
+    ['WAND_HTTP_DEADLINE_MS', '70000', 'WAND_HTTP_DEADLINE_MS must be 500..60000'],
+    ['WAND_MIN_MOTION_G', '2.0f', 'WAND_MIN_MOTION_G must be 0..1 g'],
+    ['WAND_BUTTON_PIN', '40', 'ESP32 GPIOs are 0..39'],
+  ])('a config value that would truncate stops the build: %s %s', (name, value, message) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wand-config-'));
+    try {
+      for (const f of ['ESP32_to_cloud.ino', 'azure_roots.h', 'edge_model.h']) copyFileSync(path.join(SKETCH_DIR, f), path.join(dir, f));
+      const example = readFileSync(path.join(SKETCH_DIR, 'config.example.h'), 'utf8');
+      const bad = example.replace(new RegExp(`#define ${name} .*`), `#define ${name} ${value}`);
+      expect(bad).not.toBe(example);
+      writeFileSync(path.join(dir, 'config.h'), bad);
+      expect(() => gpp([...STRICT, '-fsyntax-only', '-x', 'c++', '-include', 'Arduino.h', '-I', STUBS, '-I', CORE_SRC, path.join(dir, 'ESP32_to_cloud.ino')])).toThrow(message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the core compiles without exceptions or RTTI and calls no heap allocator', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wand-core-'));
     try {
-      const objects = ['EdgeClassifier', 'EdgeNetwork', 'Features', 'GestureFlow', 'LogLine', 'OffloadPolicy', 'Payload', 'ResponseReader'].map((name) => {
+      const sources = readdirSync(CORE_SRC).filter((f) => f.endsWith('.cpp')).map((f) => path.basename(f, '.cpp'));
+      expect(sources.length).toBeGreaterThanOrEqual(12);
+      const objects = sources.map((name) => {
         const out = path.join(dir, `${name}.o`);
         gpp([...STRICT, '-Wpedantic', '-Os', '-fno-exceptions', '-fno-rtti', '-c', path.join(CORE_SRC, `${name}.cpp`), '-o', out]);
         return out;

@@ -51,6 +51,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < WAND_NUM_CLASSES; ++i) labels += strlen(WAND_LABELS[i]) + 1;
     printf("model_labels %zu\n", labels);
     printf("arena %zu\n", sizeof(wand::bound::arena));
+    printf("exchange %zu\n", sizeof(wand::CloudExchange));
     printf("inference_buffers %zu\n", wand::bound::kInferenceFloats * sizeof(float));
     printf("payload_buffer %zu\n", wand::bound::kPayloadBytes);
     printf("capture %zu\n", sizeof(wand::Capture));
@@ -75,8 +76,7 @@ int main(int argc, char **argv) {
   int gestures = 0, checksum = 0;
   while (readCapture(in)) {
     if (mode == 'p') {
-      printf("payload %zu\n", wand::writePayload(capture.samples(), capture.count(), wand::kEdgeWorkspace.payload,
-                                                   wand::kEdgeWorkspace.payloadCapacity));
+      printf("payload %zu\n", wand::writePayload(capture.samples(), capture.count(), wand::bound::payload, sizeof wand::bound::payload));
     } else {
       checksum += mode == 'c' ? classifyGesture() : featuresOfGesture();
     }

@@ -105,7 +105,7 @@ function main(): void {
     const codeBytes = hostCodeBytes(dir, modelDir);
 
     const modelFlash = sizes.model_weights + sizes.model_layers + sizes.model_labels;
-    const coreRam = sizes.arena + sizes.classifier + sizes.policy + sizes.flow + sizes.response_buffer;
+    const coreRam = sizes.arena + sizes.payload_buffer + sizes.exchange + sizes.classifier + sizes.policy + sizes.flow + sizes.response_buffer;
     const sortedPayloads = [...payloads].sort((a, b) => a - b);
     const check = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
     const lines = [
@@ -116,8 +116,9 @@ function main(): void {
       `  model total              ${modelFlash} B   target <= ${TARGETS.modelFlashBytes} B: ${check(modelFlash <= TARGETS.modelFlashBytes)}`,
       `  core code (host -Os)     ${codeBytes} B   (x86-64, indicative; Xtensa differs)`,
       'Static RAM (besides the capture buffer)',
-      `  arena                    ${sizes.arena} B = max(inference ${sizes.inference_buffers} B, payload ${sizes.payload_buffer} B)`,
-      `  classifier+policy+flow   ${sizes.classifier + sizes.policy + sizes.flow} B (host sizeof, 64-bit pointers)`,
+      `  inference arena          ${sizes.arena} B (window + activations)`,
+      `  request body buffer      ${sizes.payload_buffer} B (the cloud exchange's own: a request may outlive its gesture)`,
+      `  classifier+policy+flow+exchange ${sizes.classifier + sizes.policy + sizes.flow + sizes.exchange} B (host sizeof, 64-bit pointers)`,
       `  response buffer          ${sizes.response_buffer} B`,
       `  core total               ${coreRam} B   target <= ${TARGETS.coreRamBytes} B: ${check(coreRam <= TARGETS.coreRamBytes)}`,
       `  capture buffer           ${sizes.capture} B (the sample window)`,

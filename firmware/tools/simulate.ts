@@ -1,6 +1,6 @@
 /**
  * npm run simulate -- --server <url> --data <dir> [--api-key K] [--threshold T] [--deadline-ms N]
- *                     [--budget N] [--offline] [--no-cloud-baseline] [--quiet]
+ *                     [--budget N] [--min-motion G] [--offline] [--no-cloud-baseline] [--quiet]
  * Replays recordings through the wand's C++ core, prints the serial log lines and a summary.
  * The API key may also come from WAND_API_KEY (keeps it out of shell history).
  */
@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { readDatasets } from '../../gesture/src';
 import { formatSummary, simulate } from './simulator';
 
-const USAGE = 'usage: npm run simulate -- --server <url> --data <dir> [--api-key K] [--threshold 0..1] [--deadline-ms N] [--budget N] [--offline] [--no-cloud-baseline] [--quiet]';
+const USAGE = 'usage: npm run simulate -- --server <url> --data <dir> [--api-key K] [--threshold 0..1] [--deadline-ms N] [--budget N] [--min-motion G] [--offline] [--no-cloud-baseline] [--quiet]';
 
 function fail(message: string): never {
   process.stderr.write(`simulate: ${message}\n${USAGE}\n`);
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         threshold: { type: 'string' },
         'deadline-ms': { type: 'string' },
         budget: { type: 'string' },
+        'min-motion': { type: 'string' },
         offline: { type: 'boolean', default: false },
         'no-cloud-baseline': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       threshold: numberArg(args.threshold, 'threshold', 0, 1),
       deadlineMs: numberArg(args['deadline-ms'], 'deadline-ms', 1, 60_000),
       budgetPerMinute: numberArg(args.budget, 'budget', 0, 65_535),
+      minMotionG: numberArg(args['min-motion'], 'min-motion', 0, 1),
     },
     onLine: args.quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
   });

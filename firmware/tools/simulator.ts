@@ -4,9 +4,11 @@
  * The wand's own behaviour (capture size, policy, payload, response reading, fallback, log lines)
  * is the C++; only the HTTP exchange is done here, as the sketch does it with HTTPClient.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { labelKey, type Recording } from '../../gesture/src';
-import { loadWandCore, type CloudOutcome, type FlowSettings } from '../host/wandcore';
+import { loadWandCore, type CloudOutcome, type FlowSettings, type TransportFailure } from '../host/wandcore';
 
 export interface SimulationOptions {
   /** Service base URL, e.g. http://127.0.0.1:8000 (POST <server>/predict). */
@@ -38,7 +40,11 @@ export interface SimulationSummary {
   offloaded: number;
   offloadFraction: number;
   cloudAnswers: number;
+  /** Well-formed cloud answers with a label the wand does not have (CLOUD_UNUSABLE). */
+  cloudUnusable: number;
   cloudFailures: number;
+  /** Captures without motion (NO_GESTURE): no answer, never offloaded. */
+  noGesture: number;
   skipped: Record<string, number>;
   latency: { local: LatencyFigures; cloud: LatencyFigures; fallback: LatencyFigures };
   bytesSent: number;
@@ -53,36 +59,86 @@ function figures(values: number[]): LatencyFigures {
   return { count: sorted.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
 }
 
-/** Short reason for a request that got no response, in the words the device logs use. */
-function transportReason(err: unknown): string {
-  const e = err as { name?: string; cause?: { code?: string } };
+/** Why a request got no response, in the words of the device's log (CloudExchange.h transportName). */
+function transportReason(err: unknown): TransportFailure {
+  const e = err as { name?: string; code?: string };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
-  const code = e.cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection lost'; // e.g. a kept-alive socket the server closed
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  const code = e.code ?? '';
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'connect failed';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection lost'; // e.g. a kept-alive socket the server closed
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns failed';
-  return 'network error';
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL')) return 'tls failed';
+  return 'http client error';
 }
 
-/** Reads at most `limit` bytes of the body, as the device's fixed receive buffer does. */
-async function boundedBody(response: Response, limit: number): Promise<{ body: string; truncated: boolean }> {
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return { body: bytes.subarray(0, limit).toString('utf8'), truncated: bytes.length > limit };
+/** Time a fresh connection needs; a dropped kept-alive one is retried only with this much of the deadline left (as the sketch). */
+const FRESH_ATTEMPT_MS = 1500;
+
+interface Attempt {
+  outcome: CloudOutcome;
+  /** The request went out on a connection kept from an earlier one. */
+  reused: boolean;
 }
 
-/** One POST /predict as the device makes it: lab wire form, API key header, total deadline. */
-export async function postToCloud(server: string, payload: string, apiKey: string | undefined, deadlineMs: number, limit: number): Promise<CloudOutcome> {
-  try {
-    const response = await fetch(new URL('/predict', server), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
-      body: payload,
-      signal: AbortSignal.timeout(deadlineMs),
+/**
+ * The device's HTTP side: POST /predict on one kept-alive connection of its own (as the sketch's
+ * static HTTPClient), within the gesture's deadline, retrying once when the kept connection had
+ * been dropped by the server.
+ */
+export class CloudClient {
+  private readonly url: URL;
+  private readonly agent: http.Agent;
+
+  constructor(
+    server: string,
+    private readonly apiKey: string | undefined,
+    /** Bytes of the body kept, as the device's fixed receive buffer. */
+    private readonly limit: number,
+  ) {
+    this.url = new URL('/predict', server);
+    const options = { keepAlive: true, maxSockets: 1 };
+    this.agent = this.url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  }
+
+  async post(payload: string, remainingMs: number): Promise<CloudOutcome> {
+    const started = performance.now();
+    const first = await this.attempt(payload, remainingMs);
+    const left = Math.max(0, remainingMs - (performance.now() - started));
+    const failure = first.outcome.error as TransportFailure | undefined;
+    if (failure === undefined || !loadWandCore().worthRetry(failure, first.reused, left, FRESH_ATTEMPT_MS)) return first.outcome;
+    return (await this.attempt(payload, left)).outcome;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private attempt(payload: string, timeoutMs: number): Promise<Attempt> {
+    return new Promise((resolve) => {
+      const request = (this.url.protocol === 'https:' ? https : http).request(this.url, {
+        method: 'POST',
+        agent: this.agent,
+        headers: { 'content-type': 'application/json', ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}) },
+        signal: AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs))),
+      });
+      const fail = (err: unknown): void => resolve({ outcome: { status: 0, error: transportReason(err) }, reused: request.reusedSocket });
+      request.on('error', fail);
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= this.limit + 1) chunks.push(chunk);
+        });
+        response.on('error', fail);
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const outcome = { status: response.statusCode ?? 0, body: bytes.subarray(0, this.limit).toString('utf8'), truncated: size > this.limit };
+          resolve({ outcome, reused: request.reusedSocket });
+        });
+      });
+      request.end(payload);
     });
-    return { status: response.status, ...(await boundedBody(response, limit)) };
-  } catch (err) {
-    return { status: 0, error: transportReason(err) };
   }
 }
 
@@ -92,8 +148,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
   const flow = new core.Flow({ ...options.settings, deadlineMs }, () => performance.now());
   const labelOf = new Map(core.model.labels.map((l, i) => [labelKey(l), i]));
   const emit = (lines: string[]): void => lines.forEach((line) => options.onLine?.(line));
-  const post = (payload: string): Promise<CloudOutcome> =>
-    postToCloud(options.server, payload, options.apiKey, deadlineMs, core.model.responseBufferBytes);
+  const cloud = new CloudClient(options.server, options.apiKey, core.model.responseBufferBytes);
 
   let known = 0;
   let localRight = 0;
@@ -102,6 +157,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
   let cloudOnlyAnswered = 0;
   let offloaded = 0;
   let cloudAnswers = 0;
+  let cloudUnusable = 0;
+  let noGesture = 0;
   let bytesSent = 0;
   const skipped: Record<string, number> = {};
   const latency = { local: [] as number[], cloud: [] as number[], fallback: [] as number[] };
@@ -116,20 +173,22 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
     if (begin.step === 'send' && begin.payload !== undefined) {
       offloaded++;
       bytesSent += Buffer.byteLength(begin.payload);
-      answer = { ...begin, ...flow.finish(await post(begin.payload)) };
+      answer = { ...begin, ...flow.finish(await cloud.post(begin.payload, flow.remainingMs())) };
       emit(answer.lines);
+      if (answer.lines.some((l) => l.startsWith('CLOUD_UNUSABLE'))) cloudUnusable++;
       (answer.fromCloud ? latency.cloud : latency.fallback).push(performance.now() - started);
       if (answer.fromCloud) {
         cloudAnswers++;
         cloudLabel = answer.label;
       }
     } else {
+      if (begin.step === 'none') noGesture++;
       latency.local.push(performance.now() - started);
       if (begin.route !== 'local' && begin.route !== 'offload') skipped[begin.route] = (skipped[begin.route] ?? 0) + 1;
     }
-    if (cloudLabel === undefined && options.cloudBaseline && begin.step !== 'none') {
+    if (cloudLabel === undefined && options.cloudBaseline) {
       const payload = core.writePayload(recording.samples);
-      const outcome = payload === null ? undefined : await post(payload);
+      const outcome = payload === null ? undefined : await cloud.post(payload, deadlineMs);
       const parsed = outcome?.status === 200 && !outcome.truncated ? core.readResponse(outcome.body ?? '') : undefined;
       if (parsed && parsed.error === null) cloudLabel = parsed.label;
     }
@@ -143,6 +202,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
     }
   }
 
+  cloud.close();
   const n = options.recordings.length;
   return {
     recordings: n,
@@ -156,7 +216,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
     offloaded,
     offloadFraction: n ? offloaded / n : 0,
     cloudAnswers,
-    cloudFailures: offloaded - cloudAnswers,
+    cloudUnusable,
+    cloudFailures: offloaded - cloudAnswers - cloudUnusable,
+    noGesture,
     skipped,
     latency: { local: figures(latency.local), cloud: figures(latency.cloud), fallback: figures(latency.fallback) },
     bytesSent,
@@ -176,7 +238,8 @@ export function formatSummary(s: SimulationSummary): string {
     `accuracy local:    ${pct(s.accuracy.localOnly)}`,
     `accuracy cloud:    ${pct(s.accuracy.cloudOnly)}${s.accuracy.cloudOnly === null ? ` (cloud answered ${s.cloudOnlyAnswered})` : ''}`,
     `accuracy wand:     ${pct(s.accuracy.wand)}`,
-    `offloaded:         ${s.offloaded} (${pct(s.offloadFraction)}), cloud answers ${s.cloudAnswers}, failures ${s.cloudFailures}`,
+    `no gesture:        ${s.noGesture}`,
+    `offloaded:         ${s.offloaded} (${pct(s.offloadFraction)}), cloud answers ${s.cloudAnswers}, unusable ${s.cloudUnusable}, failures ${s.cloudFailures}`,
     `offloads skipped:  ${skipped}`,
     `latency local:     ${ms(s.latency.local)}`,
     `latency cloud:     ${ms(s.latency.cloud)}`,

@@ -4,8 +4,8 @@
 //   #include "edge_model.h"
 //   #include <BindEdgeModel.h>
 //
-// It defines wand::kEdgeModel (the spec) and wand::kEdgeWorkspace (one arena sized at compile time
-// for the largest of the inference buffers and the payload of a full capture).
+// It defines wand::kEdgeModel (the spec), wand::kEdgeWorkspace (the inference arena sized at compile
+// time) and wand::bound::payload (a request body buffer for the largest capture, for a CloudExchange).
 #pragma once
 
 #ifndef WAND_EDGE_NUM_LAYERS
@@ -49,20 +49,16 @@ namespace bound {
 constexpr size_t kInferenceFloats = WAND_WINDOW_LENGTH * 3 + 2 * WAND_EDGE_MAX_ACTIVATIONS;
 /** The largest body the wand can send: a full capture (checked here, at compile time). */
 constexpr size_t kPayloadBytes = payloadCapacity(kCaptureSamples);
-constexpr size_t kArenaFloats = kInferenceFloats > (kPayloadBytes + sizeof(float) - 1) / sizeof(float)
-                                    ? kInferenceFloats
-                                    : (kPayloadBytes + sizeof(float) - 1) / sizeof(float);
-static_assert(kArenaFloats * sizeof(float) >= kPayloadBytes, "the payload buffer must fit the largest capture");
-/** One arena: the window and activations during inference, the payload after it. */
-float arena[kArenaFloats];
+/** The window and activations during inference. */
+float arena[kInferenceFloats];
+/** The request body: the CloudExchange's, apart from the arena, because a request may outlive its gesture. */
+char payload[kPayloadBytes];
 }  // namespace bound
 
 const Workspace kEdgeWorkspace = {
     bound::arena,
     bound::arena + WAND_WINDOW_LENGTH * 3,
     bound::arena + WAND_WINDOW_LENGTH * 3 + WAND_EDGE_MAX_ACTIVATIONS,
-    reinterpret_cast<char *>(bound::arena),
-    bound::kArenaFloats * sizeof(float),
 };
 
 }  // namespace wand

@@ -15,8 +15,9 @@ const char *EdgeClassifier::begin() {
   return nullptr;
 }
 
-const float *EdgeClassifier::features(const float *samples, size_t count) {
+const float *EdgeClassifier::features(const float *samples, size_t count, float *motion) {
   if (!resample(samples, count, ws_.window, spec_.windowLength)) return nullptr;
+  if (motion != nullptr) *motion = motionRms(ws_.window, spec_.windowLength);
   if (spec_.gravityAlign) gravityAlign(ws_.window, spec_.windowLength);
   const size_t steps = averagePool(ws_.window, spec_.windowLength, spec_.poolFactor, ws_.window);
   if (spec_.rmsNormalize) rmsNormalize(ws_.window, steps * 3);
@@ -25,7 +26,7 @@ const float *EdgeClassifier::features(const float *samples, size_t count) {
 
 bool EdgeClassifier::classify(const float *samples, size_t count, Prediction &out) {
   if (!ready_) return false;
-  const float *input = features(samples, count);
+  const float *input = features(samples, count, &out.motion);
   if (input == nullptr) return false;
   runNetwork(spec_.network, input, ws_.scratchA, ws_.scratchB, out.probabilities);
   softmax(out.probabilities, spec_.numClasses);

@@ -29,21 +29,20 @@ struct ModelSpec {
 };
 
 /**
- * Working memory, sized at compile time by the binding. The cloud payload is written after the
- * classification has finished with the window and activations, so it reuses their memory.
+ * Working memory for one classification, sized at compile time by the binding. The cloud payload
+ * has its own buffer (CloudExchange): a request may outlive the gesture that made it.
  */
 struct Workspace {
   float *window;  // windowLength * 3 floats: the resampled window, then the features in place
   float *scratchA;
   float *scratchB;  // maxActivations floats each
-  char *payload;  // payloadCapacity bytes, overlapping the buffers above
-  size_t payloadCapacity;
 };
 
 struct Prediction {
   int label = -1;  // index into the model's labels
   float confidence = 0.0f;  // probability of `label`, 0..1
   float probabilities[kMaxClasses] = {};
+  float motion = 0.0f;  // motionRms of the resampled window, in g
 };
 
 class EdgeClassifier {
@@ -53,16 +52,16 @@ class EdgeClassifier {
   /** Checks the model tables once; nullptr when usable, else the reason. classify() refuses until then. */
   const char *begin();
 
-  /** The edge model's input for a raw capture: edgeSteps * 3 floats (valid until the next call). */
-  const float *features(const float *samples, size_t count);
+  /**
+   * The edge model's input for a raw capture: edgeSteps * 3 floats (valid until the next call).
+   * `motion`, when given, receives the capture's motionRms.
+   */
+  const float *features(const float *samples, size_t count, float *motion = nullptr);
 
   /** Classifies `count` interleaved raw samples. False on an empty capture or an unchecked model. */
   bool classify(const float *samples, size_t count, Prediction &out);
 
   const ModelSpec &spec() const { return spec_; }
-  /** The payload buffer; writing it destroys the last features (see Workspace). */
-  char *payloadBuffer() const { return ws_.payload; }
-  size_t payloadCapacity() const { return ws_.payloadCapacity; }
 
  private:
   const ModelSpec &spec_;

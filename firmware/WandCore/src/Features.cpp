@@ -84,6 +84,24 @@ size_t averagePool(const float *window, size_t length, size_t factor, float *out
   return steps;
 }
 
+float motionRms(const float *window, size_t length) {
+  if (length == 0) return 0.0f;
+  float mean[3] = {0.0f, 0.0f, 0.0f};
+  for (size_t i = 0; i < length; ++i) {
+    for (size_t axis = 0; axis < 3; ++axis) mean[axis] += window[i * 3 + axis];
+  }
+  for (float &m : mean) m /= static_cast<float>(length);
+  float sum = 0.0f;
+  for (size_t i = 0; i < length; ++i) {
+    for (size_t axis = 0; axis < 3; ++axis) {
+      const float d = window[i * 3 + axis] - mean[axis];
+      sum += d * d;
+    }
+  }
+  const float norm = sqrtf(mean[0] * mean[0] + mean[1] * mean[1] + mean[2] * mean[2]);
+  return sqrtf(sum / static_cast<float>(length)) / (norm >= kMinGravity ? norm : kStandardGravity);
+}
+
 void rmsNormalize(float *values, size_t count) {
   if (count == 0) return;
   float sum = 0.0f;

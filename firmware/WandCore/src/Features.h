@@ -29,6 +29,14 @@ void gravityAlign(float *window, size_t length);
 /** Mean of non-overlapping blocks of `factor` samples per axis; returns the number of output samples. May run in place. */
 size_t averagePool(const float *window, size_t length, size_t factor, float *out);
 
+/**
+ * How much the wand moved during a window of `length` interleaved samples: the root-mean-square
+ * distance of each sample from the window's mean acceleration, in units of that mean's magnitude
+ * (so in g, whatever the board's scale; kStandardGravity when the mean is unusable). A wand held
+ * still reads the sensor's noise (~0.005 g); real strokes read 0.1 g and more.
+ */
+float motionRms(const float *window, size_t length);
+
 /** In place: divide all `count` values by their root-mean-square, floored at kMinRms (energy.ts rmsNormalize). */
 void rmsNormalize(float *values, size_t count);
 

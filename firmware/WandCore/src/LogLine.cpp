@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "Payload.h"
+
 namespace wand {
 namespace {
 
@@ -40,6 +42,40 @@ const char *formatCloudFailed(char *buffer, size_t capacity, const char *reason,
 
 const char *formatOffloadSkipped(char *buffer, size_t capacity, const char *reason, const char *label, float confidence) {
   return fallbackLine(buffer, capacity, "OFFLOAD_SKIPPED", reason, label, confidence);
+}
+
+const char *formatNoGesture(char *buffer, size_t capacity, float motionG, float minMotionG) {
+  snprintf(buffer, capacity, "NO_GESTURE: motion %.3f g below %.3f g", static_cast<double>(motionG), static_cast<double>(minMotionG));
+  return buffer;
+}
+
+const char *formatCloudUnusable(char *buffer, size_t capacity, const char *cloudLabel, float cloudConfidence, const char *label, float confidence) {
+  snprintf(buffer, capacity, "CLOUD_UNUSABLE: cloud answered \"%s\" (%.1f%%), not a label of this wand -> using local %s (%.1f%%)", cloudLabel,
+           percent(cloudConfidence), label, percent(confidence));
+  return buffer;
+}
+
+const char *formatModelMismatch(char *buffer, size_t capacity, const char *cloudModel, const char *cloudVersion, const char *model, const char *version) {
+  snprintf(buffer, capacity, "MODEL_MISMATCH: cloud serves %s %s, this wand has %s %s", cloudModel, cloudVersion, model, version);
+  return buffer;
+}
+
+const char *formatCaptureBegin(char *buffer, size_t capacity, const char *label, size_t samples) {
+  snprintf(buffer, capacity, "CAPTURE_BEGIN %s %lu", label, static_cast<unsigned long>(samples));
+  return buffer;
+}
+
+const char *formatCaptureRow(char *buffer, size_t capacity, size_t index, const float *sample) {
+  // Widest row: 10 digits of timestamp and three numbers of 8 characters, with commas and the NUL.
+  char row[11 + 3 * 9 + 1];
+  char *out = row + snprintf(row, 12, "%lu", static_cast<unsigned long>(index * kCaptureRowPeriodMs));
+  for (int axis = 0; axis < 3; ++axis) {
+    *out++ = ',';
+    out = writeFixed(sample[axis], 2, out);
+  }
+  *out = '\0';
+  snprintf(buffer, capacity, "%s", row);
+  return buffer;
 }
 
 }  // namespace wand

@@ -8,14 +8,17 @@ namespace wand {
 namespace {
 
 constexpr int32_t pow10i(int n) { return n == 0 ? 1 : 10 * pow10i(n - 1); }
-constexpr int32_t kScale = pow10i(kPayloadDecimals);
-constexpr int32_t kMaxScaled = pow10i(kPayloadIntegerDigits + kPayloadDecimals) - 1;
 
-/** Writes one fixed-point number; integer arithmetic keeps it independent of printf and locale. */
-char *writeNumber(float value, char *out) {
-  int32_t scaled = static_cast<int32_t>(lroundf(fmaxf(fminf(value, 1000.0f), -1000.0f) * kScale));
-  if (scaled > kMaxScaled) scaled = kMaxScaled;
-  if (scaled < -kMaxScaled) scaled = -kMaxScaled;
+}  // namespace
+
+char *writeFixed(float value, int decimals, char *out) {
+  if (decimals < 0) decimals = 0;
+  if (decimals > 4) decimals = 4;
+  const int32_t scale = pow10i(decimals);
+  const int32_t maxScaled = pow10i(kPayloadIntegerDigits + decimals) - 1;
+  int32_t scaled = static_cast<int32_t>(lroundf(fmaxf(fminf(value, 1000.0f), -1000.0f) * static_cast<float>(scale)));
+  if (scaled > maxScaled) scaled = maxScaled;
+  if (scaled < -maxScaled) scaled = -maxScaled;
   if (scaled < 0) {
     *out++ = '-';
     scaled = -scaled;
@@ -25,15 +28,13 @@ char *writeNumber(float value, char *out) {
   do {
     digits[n++] = static_cast<char>('0' + scaled % 10);
     scaled /= 10;
-  } while (scaled != 0 || n <= kPayloadDecimals);  // at least one integer digit
+  } while (scaled != 0 || n <= decimals);  // at least one integer digit
   while (n > 0) {
-    if (n == kPayloadDecimals) *out++ = '.';
+    if (n == decimals) *out++ = '.';
     *out++ = digits[--n];
   }
   return out;
 }
-
-}  // namespace
 
 size_t writePayload(const float *samples, size_t count, char *buffer, size_t capacity) {
   if (buffer == nullptr || capacity < payloadCapacity(count)) return 0;
@@ -45,7 +46,7 @@ size_t writePayload(const float *samples, size_t count, char *buffer, size_t cap
   out += kPayloadPrefixLen;
   for (size_t i = 0; i < count * 3; ++i) {
     if (i > 0) *out++ = ',';
-    out = writeNumber(samples[i], out);
+    out = writeFixed(samples[i], kPayloadDecimals, out);
   }
   *out++ = ']';
   *out++ = '}';

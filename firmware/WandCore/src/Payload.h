@@ -28,6 +28,12 @@ constexpr size_t payloadCapacity(size_t samples) {
 }
 
 /**
+ * Writes `value` with `decimals` (0..4) digits after the point, clamped to the widest number above
+ * (kPayloadIntegerDigits before the point), without printf or locale; returns the end (no NUL).
+ */
+char *writeFixed(float value, int decimals, char *out);
+
+/**
  * Writes the body for `count` interleaved samples; returns its length (without the NUL), or 0
  * when it does not fit `capacity` or a value is not finite (a NaN cannot travel as JSON).
  */

@@ -8,7 +8,6 @@ namespace wand {
 namespace {
 
 constexpr int kMaxDepth = 16;           // deeper extra values are refused rather than recursed into
-constexpr size_t kMaxLabelLength = 32;  // longer gesture strings cannot be one of our labels
 constexpr size_t kMaxNumberLength = 32;
 
 class Scanner {
@@ -74,7 +73,8 @@ class Scanner {
         }
       }
       if (out != nullptr && n + 1 < cap) {
-        out[n] = c;
+        // Control characters never reach a log line: a hostile label cannot forge a serial line.
+        out[n] = (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
       } else {
         fits = false;
       }
@@ -201,7 +201,7 @@ ResponseError readResponse(const char *body, size_t length, const char *const *l
   if (s.atEnd()) return ResponseError::Empty;
   if (!s.take('{')) return ResponseError::Malformed;
 
-  char gesture[kMaxLabelLength + 1];
+  out = CloudAnswer{};
   bool gestureFits = false;
   bool haveGesture = false, haveConfidence = false;
   ResponseError typeError = ResponseError::None;
@@ -213,10 +213,14 @@ ResponseError readResponse(const char *body, size_t length, const char *const *l
       if (!s.string(key, sizeof key, keyFits) || !s.take(':')) return ResponseError::Malformed;
       const bool isGesture = keyFits && strcmp(key, "gesture") == 0;
       const bool isConfidence = keyFits && strcmp(key, "confidence") == 0;
+      char *info = !keyFits ? nullptr : strcmp(key, "model") == 0 ? out.model : strcmp(key, "version") == 0 ? out.version : nullptr;
       if ((isGesture && haveGesture) || (isConfidence && haveConfidence)) return ResponseError::DuplicateKey;
       if (isGesture && s.peek() == '"') {
-        if (!s.string(gesture, sizeof gesture, gestureFits)) return ResponseError::Malformed;
+        if (!s.string(out.gesture, sizeof out.gesture, gestureFits)) return ResponseError::Malformed;
         haveGesture = true;
+      } else if (info != nullptr && s.peek() == '"') {
+        bool fits;  // a cut name is still worth logging
+        if (!s.string(info, kCloudTextBytes, fits)) return ResponseError::Malformed;
       } else if (isConfidence && (s.peek() == '-' || (s.peek() >= '0' && s.peek() <= '9'))) {
         if (!s.number(confidence)) return ResponseError::Malformed;
         haveConfidence = true;
@@ -234,15 +238,12 @@ ResponseError readResponse(const char *body, size_t length, const char *const *l
   if (!haveGesture) return ResponseError::MissingGesture;
   if (!haveConfidence) return ResponseError::MissingConfidence;
   if (typeError != ResponseError::None) return typeError;
-  int label = -1;
-  for (size_t i = 0; gestureFits && i < numLabels; ++i) {
-    if (sameLabel(gesture, labels[i])) label = static_cast<int>(i);
-  }
-  if (label < 0) return ResponseError::UnknownLabel;
   if (!(confidence >= 0.0 && confidence <= 100.0)) return ResponseError::ConfidenceOutOfRange;
-  out.label = label;
   out.confidence = static_cast<float>(confidence / 100.0);
-  return ResponseError::None;
+  for (size_t i = 0; gestureFits && i < numLabels; ++i) {
+    if (sameLabel(out.gesture, labels[i])) out.label = static_cast<int>(i);
+  }
+  return out.label < 0 ? ResponseError::UnknownLabel : ResponseError::None;
 }
 
 }  // namespace wand

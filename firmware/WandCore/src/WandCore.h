@@ -1,6 +1,7 @@
 // wandcloud's portable wand core. Bind the generated model with BindEdgeModel.h (see there).
 #pragma once
 
+#include "CloudExchange.h"
 #include "EdgeClassifier.h"
 #include "EdgeNetwork.h"
 #include "Features.h"
@@ -9,3 +10,6 @@
 #include "OffloadPolicy.h"
 #include "Payload.h"
 #include "ResponseReader.h"
+#include "SerialCommand.h"
+#include "ServerUrl.h"
+#include "Timing.h"

@@ -11,7 +11,9 @@
 #define OUTPUT 0x03
 
 unsigned long millis();
+unsigned long micros();
 void delay(uint32_t ms);
+void delayMicroseconds(uint32_t us);
 void yield();
 void pinMode(uint8_t pin, uint8_t mode);
 void digitalWrite(uint8_t pin, uint8_t val);
@@ -20,6 +22,11 @@ int digitalRead(uint8_t pin);
 class String {
  public:
   String(const char *text);
+};
+
+class IPAddress {
+ public:
+  IPAddress();
 };
 
 class Print {
@@ -49,3 +56,21 @@ class HardwareSerial : public Stream {
   int peek() override;
 };
 extern HardwareSerial Serial;
+
+// FreeRTOS, which the ESP32 core's Arduino.h includes (functions here; macros on the device).
+typedef int BaseType_t;
+typedef uint32_t TickType_t;
+typedef void *TaskHandle_t;
+typedef void *SemaphoreHandle_t;
+typedef void (*TaskFunction_t)(void *);
+#define pdTRUE 1
+#define pdPASS 1
+#define portMAX_DELAY 0xffffffffu
+TickType_t pdMS_TO_TICKS(uint32_t ms);
+BaseType_t xTaskCreatePinnedToCore(TaskFunction_t task, const char *name, uint32_t stackBytes, void *parameter, unsigned priority,
+                                   TaskHandle_t *created, BaseType_t core);
+uint32_t ulTaskNotifyTake(BaseType_t clearOnExit, TickType_t ticks);
+BaseType_t xTaskNotifyGive(TaskHandle_t task);
+SemaphoreHandle_t xSemaphoreCreateBinary();
+BaseType_t xSemaphoreTake(SemaphoreHandle_t semaphore, TickType_t ticks);
+BaseType_t xSemaphoreGive(SemaphoreHandle_t semaphore);

@@ -10,7 +10,8 @@
 enum t_http_codes { HTTP_CODE_OK = 200 };
 class HTTPClient {
  public:
-  bool begin(WiFiClient &client, String url);
+  bool begin(WiFiClient &client, String host, uint16_t port, String uri = "/", bool https = false);
+  void setReuse(bool reuse);
   void end();
   void setConnectTimeout(int32_t connectTimeout);
   void setTimeout(uint16_t timeout);
