@@ -6,6 +6,8 @@ export interface ComputeContext {
   location: string;
   computeInstance: boolean;
   vmSize: string;
+  /** The stack's own ML workspaces (already deployed): the quota their compute holds is credited back. */
+  ownWorkspaceIds?: string[];
 }
 
 /** The subscription-level quota entries (the list also repeats them per workspace and per compute). */
@@ -67,16 +69,23 @@ export async function computeQuotaFinding(ml: AzureMachineLearningWorkspaces, ct
   }
   const family = byName(familyUsageName(size.family ?? ''));
   const needed = size.vCPUs ?? 0;
-  const details = { vmSize: size.name, family: size.family, vCPUs: needed, familyUsage: family ?? null, regionalUsage: regional ?? null };
+  // A re-run does not need a second instance: what the stack's own workspace holds (at most one instance) counts as free.
+  const ownPrefixes = (ctx.ownWorkspaceIds ?? []).map((id) => `${id.toLowerCase()}/usages/`);
+  const held = usages.value
+    .filter((u) => ownPrefixes.some((p) => (u.id ?? '').toLowerCase().startsWith(p)) && u.name?.value?.toLowerCase() === familyUsageName(size.family ?? ''))
+    .reduce((sum, u) => sum + (u.currentValue ?? 0), 0);
+  const credit = Math.min(held, needed);
+  const details = { vmSize: size.name, family: size.family, vCPUs: needed, heldByThisStack: credit, familyUsage: family ?? null, regionalUsage: regional ?? null };
   if (!family) {
     return finding('computeQuota', 'unchecked', `no quota entry for ${size.family} in ${ctx.location}: check by hand`, [`az ml compute list-usage --location ${ctx.location} -o table`], details);
   }
   const short = [
-    ...(free(family) < needed ? [`${family.name?.value}: ${describeUsage(family)}`] : []),
-    ...(regional && free(regional) < needed ? [`regional total: ${describeUsage(regional)}`] : []),
+    ...(free(family) + credit < needed ? [`${family.name?.value}: ${describeUsage(family)}`] : []),
+    ...(regional && free(regional) + credit < needed ? [`regional total: ${describeUsage(regional)}`] : []),
   ];
   if (short.length > 0) {
     return finding('computeQuota', 'blocker', `${size.name} needs ${needed} vCPUs of ML quota in ${ctx.location}, not available (${short.join('; ')})`, [...otherSizes, noInstance, requestQuota], details);
   }
-  return finding('computeQuota', 'ok', `${size.name} (${needed} vCPUs) fits the ML quota in ${ctx.location} (${size.family}: ${describeUsage(family)})`, [], details);
+  const ownNote = credit > 0 ? `, ${credit} of them held by this stack's own instance` : '';
+  return finding('computeQuota', 'ok', `${size.name} (${needed} vCPUs) fits the ML quota in ${ctx.location} (${size.family}: ${describeUsage(family)}${ownNote})`, [], details);
 }

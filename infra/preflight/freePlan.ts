@@ -1,6 +1,7 @@
 import type { AppServicePlan, WebSiteManagementClient } from '@azure/arm-appservice';
 import { collect, describeFailure, tryArm } from './armError';
 import { finding, normalizeRegion, type Finding } from './findings';
+import { ownedBy, type StackIdentity } from './ownership';
 
 /** An F1 plan holds at most 10 apps (App Service limits, Free tier). */
 export const FREE_PLAN_MAX_APPS = 10;
@@ -10,8 +11,8 @@ export interface FreePlanContext {
   regionDisplayName?: string;
   /** `wandcloud:appServicePlanId`, when the stack joins an existing plan. */
   appServicePlanId?: string;
-  /** The `managedBy` tag this stack writes (`tags.ts`): its own plan, already deployed, is no obstacle. */
-  managedByTag?: string;
+  /** This stack's tags: its own plan, already deployed, is no obstacle. */
+  stackIdentity?: StackIdentity;
   /** Regions the policy allows, to suggest one without a free Linux plan. */
   allowedRegions?: string[];
 }
@@ -42,7 +43,7 @@ export async function freePlanFinding(web: WebSiteManagementClient, ctx: FreePla
   const freeLinux = plans.filter((p) => isFree(p) && isLinux(p));
   const existing = freeLinux.find((p) => inRegion(p, here));
   if (!existing) return finding('freePlan', 'ok', `no free Linux plan in ${ctx.location} yet: the stack can create its own`);
-  if (ctx.managedByTag && existing.tags?.managedBy === ctx.managedByTag) {
+  if (ownedBy(existing.tags, ctx.stackIdentity)) {
     return finding('freePlan', 'ok', `the free Linux plan in ${ctx.location} is this stack's own (${existing.name})`, [], { planId: existing.id });
   }
   const taken = new Set(freeLinux.map((p) => normalizeRegion(p.location ?? '')));

@@ -124,8 +124,7 @@ export function preflightInputs(args: PreflightArgs, rootDir: string, env: NodeJ
     appServicePlanId: cfg.appServicePlanId,
     githubIdentity: cfg.githubIdentity,
     budget: cfg.budgetAmount !== undefined,
-    // Only the `managedBy` tag is compared: it names the stack, which is what makes a plan this stack's own.
-    managedByTag: shortStack ? stackTags({ owner: cfg.owner ?? '', course: cfg.course, expiresOn: '', stack: shortStack }).managedBy : undefined,
+    stackIdentity: shortStack && cfg.owner ? { owner: cfg.owner, managedBy: stackTags({ owner: cfg.owner, course: cfg.course, expiresOn: '', stack: shortStack }).managedBy } : undefined,
     stack: args.stack,
   };
 }

@@ -2,6 +2,7 @@ import type { PreflightClients } from './clients';
 import { computeQuotaFinding } from './computeQuota';
 import { normalizeRegion, type Finding } from './findings';
 import { freePlanFinding } from './freePlan';
+import { stackWorkspaceIds, type StackIdentity } from './ownership';
 import { neededProviders, providersFinding } from './providers';
 import { readRegionPolicy, regionFinding } from './regionPolicy';
 import { isStudentOffer, resolveSubscription, subscriptionFinding, subscriptionRegions } from './subscription';
@@ -15,8 +16,8 @@ export interface PreflightInputs {
   appServicePlanId?: string;
   githubIdentity: 'managedIdentity' | 'entraApplication';
   budget: boolean;
-  /** The `managedBy` tag the stack puts on its resources, when the stack is known (recognises its own plan). */
-  managedByTag?: string;
+  /** The stack's owner and `managedBy` tags, when the stack and its owner are known: recognises what it already deployed. */
+  stackIdentity?: StackIdentity;
   stack?: string;
 }
 
@@ -47,10 +48,12 @@ export async function runPreflight(inputs: PreflightInputs, clients: PreflightCl
       location: inputs.location,
       regionDisplayName: displayName,
       appServicePlanId: inputs.appServicePlanId,
-      managedByTag: inputs.managedByTag,
+      stackIdentity: inputs.stackIdentity,
       allowedRegions: region.allowed,
     }),
-    computeQuotaFinding(arm.ml, { location: inputs.location, computeInstance: inputs.computeInstance, vmSize: inputs.computeVmSize }),
+    stackWorkspaceIds(arm.resources, inputs.stackIdentity).then((ownWorkspaceIds) =>
+      computeQuotaFinding(arm.ml, { location: inputs.location, computeInstance: inputs.computeInstance, vmSize: inputs.computeVmSize, ownWorkspaceIds }),
+    ),
   ]);
   const findings = [subscriptionFinding(subscription), region.finding, providers, freePlan, computeQuota];
   return {

@@ -138,7 +138,7 @@ describe('preflight inputs from the stack files', () => {
       computeVmSize: 'Standard_F2s_v2',
       githubIdentity: 'entraApplication',
       budget: true,
-      managedByTag: 'pulumi:wandcloud/dev',
+      stackIdentity: { owner: 'jdoe42', managedBy: 'pulumi:wandcloud/dev' },
       subscriptionId: undefined,
     });
     expect(JSON.stringify(inputs)).not.toContain('secure');

@@ -5,7 +5,7 @@
  * - PolicyAssignments_List, PolicyDefinitions_GetBuiltIn, PolicySetDefinitions_GetAtManagementGroup
  *   (Microsoft.Authorization/policy/stable/2025-03-01: listPolicyAssignmentsForResourceGroup.json, getPolicyDefinition.json,
  *   getBuiltInPolicySetDefinition.json), with the rule of the built-in "Allowed locations" definition
- * - Providers_Get (resources/Microsoft.Resources, GetProvider.json)
+ * - Providers_Get, Resources_List (resources/Microsoft.Resources, GetProvider.json, GetResources.json)
  * - AppServicePlans_List (web/Microsoft.Web, ListAppServicePlans.json)
  * - Usages_List, VirtualMachineSizes_List (machinelearningservices 2022-10-01: Usage/list.json, VirtualMachineSize/list.json)
  * `preflight-student.json` is an Azure for Students subscription where everything is clear for westus2; each case
@@ -24,7 +24,7 @@ const inputs = (over: Partial<PreflightInputs> = {}): PreflightInputs => ({
   computeVmSize: 'Standard_DS11_v2',
   githubIdentity: 'managedIdentity',
   budget: false,
-  managedByTag: 'pulumi:wandcloud/dev',
+  stackIdentity: { owner: 'jdoe42', managedBy: 'pulumi:wandcloud/dev' },
   stack: 'dev',
   ...over,
 });
@@ -114,13 +114,16 @@ describe('preflight blockers, each with its fix', () => {
     expect(plan.fix[1]).toContain('pulumi config set azure-native:location centralus');
   });
 
-  it("the stack's own plan (its managedBy tag) is not an obstacle on a re-run", async () => {
-    const own = loadRecording('preflight-free-plan-taken.json');
-    const plans = own[0].body as { value: { tags?: Record<string, string> }[] };
-    plans.value[plans.value.length - 1].tags = { managedBy: 'pulumi:wandcloud/dev' };
-    const replay = new ArmReplay([...own, ...loadRecording('preflight-student.json')]);
-    const report = await runPreflight(inputs(), preflightClients(replayCredential, replayOptions(replay)));
-    expect(byCheck(report, 'freePlan').status).toBe('ok');
+  it("the stack's own plan (its owner and managedBy tags) is not an obstacle on a re-run; a classmate's stack also named dev is", async () => {
+    const withTags = async (tags: Record<string, string>) => {
+      const taken = loadRecording('preflight-free-plan-taken.json');
+      const plans = taken[0].body as { value: { tags?: Record<string, string> }[] };
+      plans.value[plans.value.length - 1].tags = tags;
+      const replay = new ArmReplay([...taken, ...loadRecording('preflight-student.json')]);
+      return byCheck(await runPreflight(inputs(), preflightClients(replayCredential, replayOptions(replay))), 'freePlan').status;
+    };
+    expect(await withTags({ owner: 'jdoe42', managedBy: 'pulumi:wandcloud/dev' })).toBe('ok');
+    expect(await withTags({ owner: 'asmith7', managedBy: 'pulumi:wandcloud/dev' })).toBe('blocker');
   });
 
   it('joining the existing plan with wandcloud:appServicePlanId clears it; a plan in another region does not', async () => {
@@ -146,6 +149,18 @@ describe('preflight blockers, each with its fix', () => {
     expect(quota.fix[0]).toMatch(/^pulumi config set wandcloud:computeVmSize Standard_F2s_v2 /);
     expect(quota.fix).toContain('pulumi config set wandcloud:computeInstance false   (no instance; train on your machine or a serverless job)');
     expect(quota.fix.some((f) => f.startsWith('request more quota'))).toBe(true);
+  });
+
+  it("on a re-run, the vCPUs the stack's own workspace already holds are credited back (at most one instance)", async () => {
+    const { report, replay } = await preflight(['preflight-quota-held-by-stack.json', 'preflight-quota-exhausted.json']);
+    expect(replay.unmatched).toEqual([]);
+    const quota = byCheck(report, 'computeQuota');
+    expect(quota.status).toBe('ok');
+    expect(quota.details?.heldByThisStack).toBe(2);
+    expect(quota.summary).toContain("2 of them held by this stack's own instance");
+    // Without the stack's tags (another owner), nothing is credited.
+    const other = await preflight(['preflight-quota-held-by-stack.json', 'preflight-quota-exhausted.json'], { stackIdentity: { owner: 'asmith7', managedBy: 'pulumi:wandcloud/dev' } });
+    expect(byCheck(other.report, 'computeQuota').status).toBe('blocker');
   });
 
   it('a size Azure ML does not offer in the region is a blocker; no compute instance needs no quota', async () => {
