@@ -2,10 +2,11 @@
  * `npm run preflight` end to end without a cloud: stack files in a temporary project, the recorded student
  * subscription (see preflight.test.ts for the spec examples the recordings follow) behind the real ARM clients.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import { parse as parseYaml } from 'yaml';
 import { runCli, type CliDeps } from '../preflight/cli';
 import { preflightClients } from '../preflight/clients';
 import { preflightInputs, parsePreflightArgs } from '../preflight/inputs';
@@ -143,5 +144,28 @@ describe('preflight inputs from the stack files', () => {
     });
     expect(JSON.stringify(inputs)).not.toContain('secure');
     expect(preflightInputs(parsePreflightArgs([]), dir, { ARM_SUBSCRIPTION_ID: SUB })).toMatchObject({ location: 'westus2', subscriptionId: SUB });
+  });
+});
+
+describe('where the preflight runs', () => {
+  const ROOT = join(__dirname, '..', '..');
+
+  it('the deploy job runs npm run preflight after signing in and before pulumi up', () => {
+    const workflow = parseYaml(readFileSync(join(ROOT, '.github', 'workflows', 'train-deploy.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: { uses?: string; run?: string; with?: { command?: string } }[] }>;
+    };
+    const steps = workflow.jobs.deploy.steps;
+    const at = (pick: (s: (typeof steps)[number]) => boolean) => steps.findIndex(pick);
+    const signIn = at((s) => s.uses?.startsWith('azure/login@') === true);
+    const preflight = at((s) => /npm run --silent preflight -- --stack "\$STACK"/.test(s.run ?? ''));
+    const up = at((s) => s.uses?.startsWith('pulumi/actions@') === true && s.with?.command === 'up');
+    expect([signIn, preflight, up].every((i) => i >= 0)).toBe(true);
+    expect(signIn).toBeLessThan(preflight);
+    expect(preflight).toBeLessThan(up);
+  });
+
+  it('is an npm script', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.preflight).toBe('tsx infra/preflight/cli.ts');
   });
 });
