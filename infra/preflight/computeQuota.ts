@@ -43,7 +43,7 @@ export async function computeQuotaFinding(ml: AzureMachineLearningWorkspaces, ct
       unregistered
         ? 'ML quota cannot be read until Microsoft.MachineLearningServices is registered: register it, then run the preflight again'
         : `could not read the ML quota in ${ctx.location} (${failure ? describeFailure(failure) : 'unknown'}): check by hand`,
-      [`az ml compute list-usage --location ${ctx.location} -o table`],
+      unregistered ? ['az provider register --namespace Microsoft.MachineLearningServices'] : [`az ml compute list-usage --location ${ctx.location} -o table`],
     );
   }
   const offered = (sizes.value.value ?? []).filter((s) => s.supportedComputeTypes?.includes('ComputeInstance') ?? true);
