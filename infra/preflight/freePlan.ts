@@ -30,7 +30,8 @@ const usePlan = (id: string) => `pulumi config set wandcloud:appServicePlanId ${
  * A stack that joins a plan needs it in its own region, on Linux, with room for one more app.
  */
 export async function freePlanFinding(web: WebSiteManagementClient, ctx: FreePlanContext): Promise<Finding> {
-  const listed = await tryArm(() => collect(web.appServicePlans.list()));
+  // `detailed`: the short form may leave out `numberOfSites`, which says whether a plan has room for one more app.
+  const listed = await tryArm(() => collect(web.appServicePlans.list({ detailed: true })));
   if (!listed.ok) {
     return finding('freePlan', 'unchecked', `could not list App Service plans (${describeFailure(listed.failure)}): check for a free Linux plan in ${ctx.location} by hand`, [
       'az appservice plan list --query "[?sku.tier==\'Free\' && reserved].{id:id, location:location}" -o table',

@@ -55,6 +55,11 @@ describe('preflight on a student subscription', () => {
     expect(report.blockers).toBe(0);
     expect(byCheck(report, 'region').details?.allowed).toEqual(['westus2', 'eastus2', 'centralus', 'westus3', 'southcentralus']);
     expect(report.subscription.offer).toBe('AzureForStudents_2018-01-01');
+    const query = (suffix: string, key: string) => replay.sent.find((r) => r.url.pathname.endsWith(suffix))?.url.searchParams.get(key);
+    // Assignments inherited from management groups count (atScope), and plans come with their app counts (detailed).
+    expect(query('/policyAssignments', '$filter')).toBe('atScope()');
+    expect(query('/serverfarms', 'detailed')).toBe('true');
+    expect(replay.sent.every((r) => r.method === 'GET')).toBe(true);
   });
 });
 
