@@ -25,6 +25,54 @@ const free = (u: Usage | undefined): number => (u === undefined || (u.limit ?? 0
 
 const describeUsage = (u: Usage) => `${u.currentValue ?? 0} of ${u.limit ?? 0} in use`;
 
+/** One region's ML quota as `usages` reports it: per VM family, the regional total, and per workspace. */
+class RegionQuota {
+  private readonly subscriptionLevel: Usage[];
+  readonly regional: Usage | undefined;
+
+  constructor(private readonly usages: Usage[]) {
+    this.subscriptionLevel = usages.filter((u) => SUBSCRIPTION_USAGE.test(u.id ?? ''));
+    this.regional = this.named(REGIONAL_TOTAL);
+  }
+
+  private named(name: string): Usage | undefined {
+    return this.subscriptionLevel.find((u) => u.name?.value?.toLowerCase() === name);
+  }
+
+  family(size: VirtualMachineSize): Usage | undefined {
+    return this.named(familyUsageName(size.family ?? ''));
+  }
+
+  /** vCPUs of the size's family that the given workspaces hold (workspace-level entries, not per compute). */
+  heldBy(workspaceIds: string[], size: VirtualMachineSize): number {
+    const prefixes = workspaceIds.map((id) => `${id.toLowerCase()}/usages/`);
+    const name = familyUsageName(size.family ?? '');
+    return this.usages
+      .filter((u) => prefixes.some((p) => (u.id ?? '').toLowerCase().startsWith(p)) && u.name?.value?.toLowerCase() === name)
+      .reduce((sum, u) => sum + (u.currentValue ?? 0), 0);
+  }
+
+  /** vCPUs one more instance of this size may take: the tighter of its family and the regional total. */
+  room(size: VirtualMachineSize, credit = 0): number {
+    return this.family(size) === undefined ? 0 : Math.min(free(this.family(size)), free(this.regional)) + credit;
+  }
+}
+
+const FIX_NO_INSTANCE = 'pulumi config set wandcloud:computeInstance false   (no instance; train on your machine or a serverless job)';
+const FIX_REQUEST_QUOTA = 'request more quota: Azure ML studio > Quota, or the portal: Quotas > Machine learning (student offers may refuse)';
+const checkByHand = (location: string) => `az ml compute list-usage --location ${location} -o table`;
+
+/** Up to three other sizes that fit the quota, smallest first, as a `computeVmSize` fix. */
+function smallerSizes(offered: VirtualMachineSize[], quota: RegionQuota, except: string): string[] {
+  const fitting = offered
+    .filter((s) => s.name !== except && (s.vCPUs ?? Infinity) <= quota.room(s))
+    .sort((a, b) => (a.vCPUs ?? 0) - (b.vCPUs ?? 0) || (a.memoryGB ?? 0) - (b.memoryGB ?? 0))
+    .slice(0, 3);
+  if (fitting.length === 0) return [];
+  const listed = fitting.map((s) => `${s.name} (${s.vCPUs} vCPUs, ${s.memoryGB} GB)`).join(', ');
+  return [`pulumi config set wandcloud:computeVmSize ${fitting[0].name}   (fits the quota: ${listed})`];
+}
+
 /**
  * Whether the ML compute quota in the region leaves room for one instance of the chosen size: its family's
  * dedicated vCPUs and the regional total. Without room, Azure ML accepts the workspace and then fails the
@@ -36,55 +84,39 @@ export async function computeQuotaFinding(ml: AzureMachineLearningWorkspaces, ct
   const usages = await tryArm(() => collect(ml.usages.list(ctx.location)));
   if (!sizes.ok || !usages.ok) {
     const failure = !sizes.ok ? sizes.failure : !usages.ok ? usages.failure : undefined;
-    const unregistered = failure?.code === 'MissingSubscriptionRegistration';
-    return finding(
-      'computeQuota',
-      'unchecked',
-      unregistered
-        ? 'ML quota cannot be read until Microsoft.MachineLearningServices is registered: register it, then run the preflight again'
-        : `could not read the ML quota in ${ctx.location} (${failure ? describeFailure(failure) : 'unknown'}): check by hand`,
-      unregistered ? ['az provider register --namespace Microsoft.MachineLearningServices'] : [`az ml compute list-usage --location ${ctx.location} -o table`],
-    );
+    if (failure?.code === 'MissingSubscriptionRegistration') {
+      return finding('computeQuota', 'unchecked', 'ML quota cannot be read until Microsoft.MachineLearningServices is registered: register it, then run the preflight again', [
+        'az provider register --namespace Microsoft.MachineLearningServices',
+      ]);
+    }
+    return finding('computeQuota', 'unchecked', `could not read the ML quota in ${ctx.location} (${failure ? describeFailure(failure) : 'unknown'}): check by hand`, [checkByHand(ctx.location)]);
   }
   const offered = (sizes.value.value ?? []).filter((s) => s.supportedComputeTypes?.includes('ComputeInstance') ?? true);
+  const quota = new RegionQuota(usages.value);
   const size = offered.find((s) => s.name?.toLowerCase() === ctx.vmSize.toLowerCase());
-  const subscriptionUsages = usages.value.filter((u) => SUBSCRIPTION_USAGE.test(u.id ?? ''));
-  const byName = (name: string) => subscriptionUsages.find((u) => u.name?.value?.toLowerCase() === name);
-  const regional = byName(REGIONAL_TOTAL);
-  const room = (s: VirtualMachineSize) => Math.min(free(byName(familyUsageName(s.family ?? ''))), free(regional));
-  const fits = (s: VirtualMachineSize) => (s.vCPUs ?? Infinity) <= room(s) && byName(familyUsageName(s.family ?? '')) !== undefined;
-  const alternatives = offered
-    .filter((s) => s.name !== size?.name && fits(s))
-    .sort((a, b) => (a.vCPUs ?? 0) - (b.vCPUs ?? 0) || (a.memoryGB ?? 0) - (b.memoryGB ?? 0))
-    .slice(0, 3)
-    .map((s) => `${s.name} (${s.vCPUs} vCPUs, ${s.memoryGB} GB)`);
-  const otherSizes = alternatives.length > 0 ? [`pulumi config set wandcloud:computeVmSize ${alternatives[0].split(' ')[0]}   (fits the quota: ${alternatives.join(', ')})`] : [];
-  const noInstance = 'pulumi config set wandcloud:computeInstance false   (no instance; train on your machine or a serverless job)';
-  const requestQuota = 'request more quota: Azure ML studio > Quota, or the portal: Quotas > Machine learning (student offers may refuse)';
-
   if (!size) {
-    return finding('computeQuota', 'blocker', `Azure ML does not offer ${ctx.vmSize} for compute instances in ${ctx.location}`, [...otherSizes, noInstance], {
+    return finding('computeQuota', 'blocker', `Azure ML does not offer ${ctx.vmSize} for compute instances in ${ctx.location}`, [...smallerSizes(offered, quota, ''), FIX_NO_INSTANCE], {
       vmSize: ctx.vmSize,
     });
   }
-  const family = byName(familyUsageName(size.family ?? ''));
+  const family = quota.family(size);
   const needed = size.vCPUs ?? 0;
   // A re-run does not need a second instance: what the stack's own workspace holds (at most one instance) counts as free.
-  const ownPrefixes = (ctx.ownWorkspaceIds ?? []).map((id) => `${id.toLowerCase()}/usages/`);
-  const held = usages.value
-    .filter((u) => ownPrefixes.some((p) => (u.id ?? '').toLowerCase().startsWith(p)) && u.name?.value?.toLowerCase() === familyUsageName(size.family ?? ''))
-    .reduce((sum, u) => sum + (u.currentValue ?? 0), 0);
-  const credit = Math.min(held, needed);
-  const details = { vmSize: size.name, family: size.family, vCPUs: needed, heldByThisStack: credit, familyUsage: family ?? null, regionalUsage: regional ?? null };
-  if (!family) {
-    return finding('computeQuota', 'unchecked', `no quota entry for ${size.family} in ${ctx.location}: check by hand`, [`az ml compute list-usage --location ${ctx.location} -o table`], details);
-  }
-  const short = [
-    ...(free(family) + credit < needed ? [`${family.name?.value}: ${describeUsage(family)}`] : []),
-    ...(regional && free(regional) + credit < needed ? [`regional total: ${describeUsage(regional)}`] : []),
-  ];
-  if (short.length > 0) {
-    return finding('computeQuota', 'blocker', `${size.name} needs ${needed} vCPUs of ML quota in ${ctx.location}, not available (${short.join('; ')})`, [...otherSizes, noInstance, requestQuota], details);
+  const credit = Math.min(quota.heldBy(ctx.ownWorkspaceIds ?? [], size), needed);
+  const details = { vmSize: size.name, family: size.family, vCPUs: needed, heldByThisStack: credit, familyUsage: family ?? null, regionalUsage: quota.regional ?? null };
+  if (!family) return finding('computeQuota', 'unchecked', `no quota entry for ${size.family} in ${ctx.location}: check by hand`, [checkByHand(ctx.location)], details);
+  if (quota.room(size, credit) < needed) {
+    const short = [
+      ...(free(family) + credit < needed ? [`${family.name?.value}: ${describeUsage(family)}`] : []),
+      ...(quota.regional && free(quota.regional) + credit < needed ? [`regional total: ${describeUsage(quota.regional)}`] : []),
+    ];
+    return finding(
+      'computeQuota',
+      'blocker',
+      `${size.name} needs ${needed} vCPUs of ML quota in ${ctx.location}, not available (${short.join('; ')})`,
+      [...smallerSizes(offered, quota, size.name ?? ''), FIX_NO_INSTANCE, FIX_REQUEST_QUOTA],
+      details,
+    );
   }
   const ownNote = credit > 0 ? `, ${credit} of them held by this stack's own instance` : '';
   return finding('computeQuota', 'ok', `${size.name} (${needed} vCPUs) fits the ML quota in ${ctx.location} (${size.family}: ${describeUsage(family)}${ownNote})`, [], details);
