@@ -185,6 +185,25 @@ describe('preflight blockers, each with its fix', () => {
 });
 
 describe('preflight when policy cannot be read or is an initiative', () => {
+  it('a region the subscription does not have is a blocker before any policy reasoning', async () => {
+    const { report } = await preflight([], { location: 'marsnorth1' });
+    const region = byCheck(report, 'region');
+    expect(region.status).toBe('blocker');
+    expect(region.summary).toBe('marsnorth1 is not a region of this subscription');
+  });
+
+  it('no visible assignment: a warning on Azure for Students (restricted above the subscription), ok elsewhere', async () => {
+    const none = { method: 'GET', path: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments`, status: 200, body: { value: [] } };
+    const student = new ArmReplay([none, ...loadRecording('preflight-student.json')]);
+    const studentReport = await runPreflight(inputs(), preflightClients(replayCredential, replayOptions(student)));
+    expect(byCheck(studentReport, 'region').status).toBe('warning');
+    expect(byCheck(studentReport, 'region').summary).toContain('RequestDisallowedByAzure');
+    const payg = loadRecording('preflight-student.json');
+    (payg[0].body as { subscriptionPolicies: { quotaId: string } }).subscriptionPolicies.quotaId = 'PayAsYouGo_2014-09-01';
+    const other = new ArmReplay([none, ...payg]);
+    expect(byCheck(await runPreflight(inputs(), preflightClients(replayCredential, replayOptions(other))), 'region').status).toBe('ok');
+  });
+
   it('a 403 on policy assignments says "could not read policy, check manually" and does not block', async () => {
     const { report, replay } = await preflight(['preflight-policy-forbidden.json']);
     expect(replay.unmatched).toEqual([]);
