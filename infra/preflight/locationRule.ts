@@ -57,13 +57,14 @@ function walk(node: unknown, negated: boolean, lookup: ParameterLookup, found: F
   }
 }
 
-export function locationRule(policyRule: unknown, lookup: ParameterLookup): LocationRule {
+/** `effect`: an assignment's `policyEffect` override, which replaces the rule's own effect. */
+export function locationRule(policyRule: unknown, lookup: ParameterLookup, effectOverride?: string): LocationRule {
   if (policyRule === null || typeof policyRule !== 'object') return { kind: 'none' };
   const rule = policyRule as { if?: unknown; then?: { effect?: unknown } };
   const found: Found = { lists: [], resourceGroupsOnly: false };
   walk(rule.if, false, lookup, found);
   if (found.lists.length === 0) return { kind: 'none' };
-  const effect = resolveValue(rule.then?.effect, lookup);
+  const effect = effectOverride ?? resolveValue(rule.then?.effect, lookup);
   if (typeof effect !== 'string') return { kind: 'unresolved', reason: 'its effect is not a plain value' };
   if (effect.toLowerCase() !== 'deny') return { kind: 'none' };
   const lists = found.lists.filter((l): l is unknown[] => Array.isArray(l));

@@ -1,4 +1,4 @@
-import type { PolicyAssignment, PolicyClient, PolicyDefinition, PolicySetDefinition } from '@azure/arm-policy';
+import type { Override, PolicyAssignment, PolicyClient, PolicyDefinition, PolicySetDefinition } from '@azure/arm-policy';
 import { collect, describeFailure, tryArm, type ArmFailure } from './armError';
 import { finding, normalizeRegion, type Finding } from './findings';
 import { allowedLocationsParameter, locationRule, resolveValue, type LocationRule, type ParameterLookup } from './locationRule';
@@ -65,6 +65,24 @@ class DefinitionReader {
   }
 }
 
+/**
+ * The effect an assignment's `policyEffect` overrides give a definition (a set member is named by its reference
+ * id): a plain value, `undefined` for no override, or `unresolved` when a selector depends on the resource.
+ */
+function overriddenEffect(overrides: Override[] | undefined, referenceId?: string): string | 'unresolved' | undefined {
+  for (const override of overrides ?? []) {
+    if (override.kind !== 'policyEffect') continue;
+    const selectors = override.selectors ?? [];
+    if (selectors.some((s) => s.kind !== 'policyDefinitionReferenceId')) return 'unresolved';
+    const applies = selectors.every((s) => (!s.in || s.in.includes(referenceId ?? '')) && !(s.notIn ?? []).includes(referenceId ?? ''));
+    if (applies) return override.value;
+  }
+  return undefined;
+}
+
+const ruleUnder = (policyRule: unknown, lookup: ParameterLookup, effect: string | 'unresolved' | undefined): LocationRule =>
+  effect === 'unresolved' ? { kind: 'unresolved', reason: 'an effect override depends on the resource' } : locationRule(policyRule, lookup, effect);
+
 /** The location rules of one assignment: its definition's, or every member's of its policy set. */
 async function rulesOf(assignment: PolicyAssignment, reader: DefinitionReader): Promise<LocationRule[]> {
   const id = assignment.policyDefinitionId ?? '';
@@ -72,7 +90,7 @@ async function rulesOf(assignment: PolicyAssignment, reader: DefinitionReader): 
   if (!ref) return [{ kind: 'unresolved', reason: `unrecognised definition id ${id}` }];
   if (!ref.set) {
     const def = await reader.definition(ref, id);
-    return [locationRule(def.policyRule, lookupIn(assignment.parameters, def.parameters))];
+    return [ruleUnder(def.policyRule, lookupIn(assignment.parameters, def.parameters), overriddenEffect(assignment.overrides))];
   }
   const set = await reader.set(ref, id);
   const setLookup = lookupIn(assignment.parameters, set.parameters);
@@ -84,7 +102,7 @@ async function rulesOf(assignment: PolicyAssignment, reader: DefinitionReader): 
     // A member's parameter is usually `[parameters('setParameter')]`: resolve it against the set, then the assignment.
     const memberLookup: ParameterLookup = (name) =>
       member.parameters?.[name] !== undefined ? resolveValue(member.parameters[name].value, setLookup) : def.parameters?.[name]?.defaultValue;
-    rules.push(locationRule(def.policyRule, memberLookup));
+    rules.push(ruleUnder(def.policyRule, memberLookup, overriddenEffect(assignment.overrides, member.policyDefinitionReferenceId)));
   }
   return rules;
 }

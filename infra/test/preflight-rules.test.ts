@@ -1,6 +1,11 @@
+/** Policy rule reading without a cloud; the override cases replay `preflight-student.json` (see preflight.test.ts). */
+import { preflightClients } from '../preflight/clients';
 import { familyUsageName } from '../preflight/computeQuota';
 import { allowedLocationsParameter, locationRule } from '../preflight/locationRule';
-import { allowedEverywhere, parseDefinitionId } from '../preflight/regionPolicy';
+import { allowedEverywhere, parseDefinitionId, readRegionPolicy } from '../preflight/regionPolicy';
+import { ArmReplay, loadRecording, replayCredential, replayOptions } from './helpers/armReplay';
+
+const SUB = '5f1c2a3e-7b4d-4c8e-9a61-2d3e4f5a6b7c';
 
 const params = (values: Record<string, unknown>) => (name: string) => values[name];
 
@@ -59,5 +64,44 @@ describe('policy definition ids and combined restrictions', () => {
   it("maps a VM size's family to its quota entry", () => {
     expect(familyUsageName('standardDSv2Family')).toBe('standard dsv2 family cluster dedicated vcpus');
     expect(familyUsageName('standardNCSv3Family')).toBe('standard ncsv3 family cluster dedicated vcpus');
+  });
+});
+
+describe("an assignment's effect overrides", () => {
+  const assignment = (overrides: unknown[]) => [
+    {
+      method: 'GET',
+      path: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments`,
+      status: 200,
+      body: {
+        value: [
+          {
+            id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/regions`,
+            name: 'regions',
+            properties: {
+              displayName: 'Allowed locations (audit for now)',
+              policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c',
+              scope: `/subscriptions/${SUB}`,
+              enforcementMode: 'Default',
+              parameters: { listOfAllowedLocations: { value: ['westus3'] } },
+              overrides,
+            },
+          },
+        ],
+      },
+    },
+  ];
+  const read = async (overrides: unknown[]) => {
+    const replay = new ArmReplay([...assignment(overrides), ...loadRecording('preflight-student.json')]);
+    const result = await readRegionPolicy(preflightClients(replayCredential, replayOptions(replay)).forSubscription(SUB).policy);
+    if (!result.ok) throw new Error('policy read failed');
+    return result;
+  };
+
+  it('an Audit override for the whole assignment leaves nothing denied; a selector on the resource is left to a person', async () => {
+    expect((await read([{ kind: 'policyEffect', value: 'Audit' }])).restrictions).toEqual([]);
+    const bySelector = await read([{ kind: 'policyEffect', value: 'Audit', selectors: [{ kind: 'resourceLocation', in: ['eastus'] }] }]);
+    expect(bySelector.unreadable).toEqual([{ assignment: 'Allowed locations (audit for now)', reason: 'an effect override depends on the resource' }]);
+    expect((await read([])).restrictions.map((r) => r.allowed)).toEqual([['westus3']]);
   });
 });
