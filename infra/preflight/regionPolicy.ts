@@ -110,16 +110,18 @@ async function rulesOf(assignment: PolicyAssignment, reader: DefinitionReader): 
 /**
  * Every enforced assignment that applies to the subscription (its own and its management groups', `atScope()`),
  * reduced to the region lists they enforce. An assignment whose definition cannot be read falls back to its
- * `listOfAllowedLocations`-style parameter, or is reported as unreadable.
+ * `listOfAllowedLocations`-style parameter, or is reported as unreadable. A management group's assignment that
+ * lists this subscription in its `notScopes` does not apply.
  */
-export async function readRegionPolicy(policy: PolicyClient): Promise<RegionPolicyRead> {
+export async function readRegionPolicy(policy: PolicyClient, subscriptionId: string): Promise<RegionPolicyRead> {
   const listed = await tryArm(() => collect(policy.policyAssignments.list({ filter: 'atScope()' })));
   if (!listed.ok) return listed;
   const reader = new DefinitionReader(policy);
   const restrictions: RegionRestriction[] = [];
   const unreadable: { assignment: string; reason: string }[] = [];
   for (const assignment of listed.value) {
-    if (assignment.enforcementMode === 'DoNotEnforce') continue;
+    const excluded = (assignment.notScopes ?? []).some((s) => s.toLowerCase() === `/subscriptions/${subscriptionId}`.toLowerCase());
+    if (assignment.enforcementMode === 'DoNotEnforce' || excluded) continue;
     const label = assignment.displayName ?? assignment.name ?? assignment.id ?? 'unnamed assignment';
     const base = { assignment: label, scope: assignment.scope ?? '' };
     const rules = await tryArm(() => rulesOf(assignment, reader));

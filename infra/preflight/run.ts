@@ -40,7 +40,7 @@ export async function runPreflight(inputs: PreflightInputs, clients: PreflightCl
 
   const region = regionFinding(
     { location: inputs.location, knownRegions: regions?.map((r) => r.name ?? ''), student: isStudentOffer(subscription) },
-    await readRegionPolicy(arm.policy),
+    await readRegionPolicy(arm.policy, subscriptionId),
   );
   const [providers, freePlan, computeQuota] = await Promise.all([
     providersFinding(arm.resources, neededProviders(inputs), inputs.location, displayName),

@@ -67,8 +67,8 @@ describe('policy definition ids and combined restrictions', () => {
   });
 });
 
-describe("an assignment's effect overrides", () => {
-  const assignment = (overrides: unknown[]) => [
+describe("an assignment's effect overrides and excluded scopes", () => {
+  const assignment = (overrides: unknown[], notScopes: string[] = []) => [
     {
       method: 'GET',
       path: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments`,
@@ -85,15 +85,16 @@ describe("an assignment's effect overrides", () => {
               enforcementMode: 'Default',
               parameters: { listOfAllowedLocations: { value: ['westus3'] } },
               overrides,
+              notScopes,
             },
           },
         ],
       },
     },
   ];
-  const read = async (overrides: unknown[]) => {
-    const replay = new ArmReplay([...assignment(overrides), ...loadRecording('preflight-student.json')]);
-    const result = await readRegionPolicy(preflightClients(replayCredential, replayOptions(replay)).forSubscription(SUB).policy);
+  const read = async (overrides: unknown[], notScopes: string[] = []) => {
+    const replay = new ArmReplay([...assignment(overrides, notScopes), ...loadRecording('preflight-student.json')]);
+    const result = await readRegionPolicy(preflightClients(replayCredential, replayOptions(replay)).forSubscription(SUB).policy, SUB);
     if (!result.ok) throw new Error('policy read failed');
     return result;
   };
@@ -103,5 +104,10 @@ describe("an assignment's effect overrides", () => {
     const bySelector = await read([{ kind: 'policyEffect', value: 'Audit', selectors: [{ kind: 'resourceLocation', in: ['eastus'] }] }]);
     expect(bySelector.unreadable).toEqual([{ assignment: 'Allowed locations (audit for now)', reason: 'an effect override depends on the resource' }]);
     expect((await read([])).restrictions.map((r) => r.allowed)).toEqual([['westus3']]);
+  });
+
+  it('an assignment that lists the subscription in notScopes does not apply to it', async () => {
+    expect((await read([], [`/subscriptions/${SUB.toUpperCase()}`])).restrictions).toEqual([]);
+    expect((await read([], [`/subscriptions/${SUB}/resourceGroups/rg-other`])).restrictions).toHaveLength(1);
   });
 });
