@@ -27,8 +27,18 @@ const SIGN_IN_HELP = 'sign in with az login (locally) or azure/login with OIDC (
 const isSignInError = (err: unknown) =>
   err instanceof Error && ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError'].includes(err.name);
 
-/** First line only: identity errors can run to pages, and none of it is a token, but none of it helps either. */
+/** First line only: identity errors can run to pages (none of it a token, little of it useful). */
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
+
+/**
+ * `DefaultAzureCredential` fails with one error per credential it tried; the Azure CLI's is the one a student can
+ * act on ("Azure CLI could not be found", "Please run 'az login'"), so it is the one shown.
+ */
+function signInReason(err: unknown): string {
+  const tried = err instanceof Error ? (err as Error & { errors?: unknown[] }).errors : undefined;
+  const cli = Array.isArray(tried) ? tried.find((e) => e instanceof Error && /azure cli|az login/i.test(e.message)) : undefined;
+  return cli ? `${firstLine(err)} Azure CLI: ${firstLine(cli)}` : firstLine(err);
+}
 
 export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> {
   let json = argv.includes('--json');
@@ -49,7 +59,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
     try {
       await credential.getToken(ARM_SCOPE);
     } catch (err) {
-      return fail(`could not sign in to Azure (${firstLine(err)}): ${SIGN_IN_HELP}`);
+      return fail(`could not sign in to Azure (${signInReason(err)}): ${SIGN_IN_HELP}`);
     }
     const report = await runPreflight(inputs, deps.clients(credential));
     deps.out(json ? JSON.stringify(report, null, 2) : formatReport(report));
@@ -57,7 +67,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message);
     if (err instanceof PreflightUsageError) return fail(`${err.message}\n${USAGE}`);
-    if (isSignInError(err)) return fail(`could not sign in to Azure (${firstLine(err)}): ${SIGN_IN_HELP}`);
+    if (isSignInError(err)) return fail(`could not sign in to Azure (${signInReason(err)}): ${SIGN_IN_HELP}`);
     return fail(`unexpected failure: ${firstLine(err)}`);
   }
 }

@@ -103,14 +103,19 @@ describe('npm run preflight', () => {
   it('a failed sign-in is exit 2 with one clear line: no stack trace, no token', async () => {
     const refused: TokenCredential = {
       getToken: async () => {
-        const e = new Error('ChainedTokenCredential authentication failed.\n  at AzureCliCredential: Please run az login\n  token=eyJhbGciOi...');
-        e.name = 'AggregateAuthenticationError';
+        const cli = new Error("Please run 'az login' from a command prompt to authenticate before using this command.\n  at AzureCliCredential.getToken");
+        const e = Object.assign(new Error('ChainedTokenCredential authentication failed.\n  at ChainedTokenCredential\n  token=eyJhbGciOi...'), {
+          name: 'AggregateAuthenticationError',
+          errors: [new Error('EnvironmentCredential is unavailable.'), cli],
+        });
         throw e;
       },
     };
     const r = await run(['--stack', 'dev', '--json'], { credential: refused });
     expect(r.code).toBe(2);
-    expect(r.err).toBe('preflight: could not sign in to Azure (ChainedTokenCredential authentication failed.): sign in with az login (locally) or azure/login with OIDC (GitHub Actions), then run the preflight again');
+    expect(r.err).toBe(
+      "preflight: could not sign in to Azure (ChainedTokenCredential authentication failed. Azure CLI: Please run 'az login' from a command prompt to authenticate before using this command.): sign in with az login (locally) or azure/login with OIDC (GitHub Actions), then run the preflight again",
+    );
     expect(r.err + r.out).not.toMatch(/eyJ|\bat \w+/);
     expect(JSON.parse(r.out)).toEqual({ error: expect.stringContaining('could not sign in') });
     expect(r.replay.sent).toEqual([]);
