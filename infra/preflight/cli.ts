@@ -2,11 +2,12 @@
  * `npm run preflight -- [--stack dev] [--location r] [--vm-size s] [--subscription id] [--json]`: reads the
  * subscription with the user's own sign-in and says, before anything is created, what would stop `pulumi up`.
  */
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { ConfigError } from '../config/load';
 import { preflightClients, type PreflightClients } from './clients';
-import { exitCode, formatReport } from './format';
+import { exitCode, formatMarkdown, formatReport } from './format';
 import { parsePreflightArgs, preflightInputs, USAGE } from './inputs';
 import { runPreflight } from './run';
 import { PreflightUsageError } from './subscription';
@@ -63,6 +64,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
     }
     const report = await runPreflight(inputs, deps.clients(credential));
     deps.out(json ? JSON.stringify(report, null, 2) : formatReport(report));
+    if (args.summary) appendFileSync(args.summary, formatMarkdown(report));
     return exitCode(report);
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message);

@@ -23,4 +23,13 @@ export function formatReport(report: PreflightReport): string {
   return lines.join('\n');
 }
 
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The same report as a Markdown table, for a GitHub job summary (`--summary "$GITHUB_STEP_SUMMARY"`). */
+export function formatMarkdown(report: PreflightReport): string {
+  const rows = report.findings.map((f) => `| ${LABEL[f.status]} | ${TITLE[f.check]} | ${cell(f.summary)} | ${f.fix.map((x) => `\`${cell(x)}\``).join('<br>')} |`);
+  const verdict = report.blockers > 0 ? `**${report.blockers} blocker(s): not deploying.**` : 'Nothing blocks `pulumi up`.';
+  return [`### Preflight: ${report.location}, subscription ${cell(report.subscription.name ?? report.subscription.id)}`, '', '| | check | finding | fix |', '| --- | --- | --- | --- |', ...rows, '', verdict, ''].join('\n');
+}
+
 export const exitCode = (report: PreflightReport): 0 | 1 => (report.blockers > 0 ? 1 : 0);

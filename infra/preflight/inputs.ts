@@ -8,13 +8,14 @@ import { stackTags } from '../tags';
 import type { PreflightInputs } from './run';
 import { PreflightUsageError } from './subscription';
 
-export const USAGE = `usage: npm run preflight -- [--stack <name>] [--location <region>] [--vm-size <size>] [--subscription <id>] [--json]
+export const USAGE = `usage: npm run preflight -- [--stack <name>] [--location <region>] [--vm-size <size>] [--subscription <id>] [--json] [--summary <file>]
   --stack         read Pulumi.<name>.yaml (and Pulumi.yaml) for the region, VM size, plan id, identity mode
   --location      region to check (overrides azure-native:location)
   --vm-size       compute instance size to check (overrides wandcloud:computeVmSize)
   --subscription  subscription id (default: azure-native:subscriptionId, ARM_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID,
                   or the only subscription of the sign-in)
   --json          print the report as JSON
+  --summary       also append the report as a Markdown table to this file (GitHub: "$GITHUB_STEP_SUMMARY")
 Signs in like Pulumi does (az login, or GitHub OIDC through azure/login). Exit 0: nothing blocks pulumi up;
 1: a blocker was found; 2: bad usage, bad config or sign-in failure.`;
 
@@ -23,6 +24,7 @@ export interface PreflightArgs {
   location?: string;
   vmSize?: string;
   subscription?: string;
+  summary?: string;
   json: boolean;
   help: boolean;
 }
@@ -36,11 +38,12 @@ export function parsePreflightArgs(argv: string[]): PreflightArgs {
         location: { type: 'string' },
         'vm-size': { type: 'string' },
         subscription: { type: 'string' },
+        summary: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    return { stack: values.stack, location: values.location, vmSize: values['vm-size'], subscription: values.subscription, json: values.json, help: values.help };
+    return { stack: values.stack, location: values.location, vmSize: values['vm-size'], subscription: values.subscription, summary: values.summary, json: values.json, help: values.help };
   } catch (err) {
     throw new PreflightUsageError((err as Error).message);
   }

@@ -77,6 +77,18 @@ describe('npm run preflight', () => {
     expect(report.findings.find((f) => f.check === 'computeQuota')?.status).toBe('blocker');
   });
 
+  it('--summary appends a Markdown table (the GitHub job summary)', async () => {
+    const summary = join(mkdtempSync(join(tmpdir(), 'preflight-summary-')), 'summary.md');
+    writeFileSync(summary, '## earlier step\n');
+    const r = await run(['--stack', 'dev', '--summary', summary], { cases: ['preflight-free-plan-taken.json'] });
+    expect(r.code).toBe(1);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown.startsWith('## earlier step\n### Preflight: westus2')).toBe(true);
+    expect(markdown).toMatch(/\| BLOCKER \| free plan \| the subscription already has a free Linux plan in westus2/);
+    expect(markdown).toContain('`pulumi config set wandcloud:appServicePlanId /subscriptions/');
+    expect(markdown).toContain('**1 blocker(s): not deploying.**');
+  });
+
   it('a 403 on policy is reported, not fatal: exit 0 with CHECK', async () => {
     const r = await run(['--stack', 'dev'], { cases: ['preflight-policy-forbidden.json'] });
     expect(r.code).toBe(0);
@@ -162,7 +174,7 @@ describe('where the preflight runs', () => {
     const steps = workflow.jobs.deploy.steps;
     const at = (pick: (s: (typeof steps)[number]) => boolean) => steps.findIndex(pick);
     const signIn = at((s) => s.uses?.startsWith('azure/login@') === true);
-    const preflight = at((s) => /npm run --silent preflight -- --stack "\$STACK"/.test(s.run ?? ''));
+    const preflight = at((s) => /npm run --silent preflight -- --stack "\$STACK" --summary "\$GITHUB_STEP_SUMMARY"/.test(s.run ?? ''));
     const up = at((s) => s.uses?.startsWith('pulumi/actions@') === true && s.with?.command === 'up');
     expect([signIn, preflight, up].every((i) => i >= 0)).toBe(true);
     expect(signIn).toBeLessThan(preflight);
