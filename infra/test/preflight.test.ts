@@ -1,13 +1,15 @@
 /**
  * The preflight against recorded ARM responses, through the real `@azure/arm-*` clients (their paths, api-versions
- * and deserialisers). Recordings are shaped after the azure-rest-api-specs examples of each operation:
- * - Subscriptions_Get / Subscriptions_ListLocations (resources/Microsoft.Resources/subscriptions, GetSubscription.json, GetLocations.json)
- * - PolicyAssignments_List, PolicyDefinitions_GetBuiltIn, PolicySetDefinitions_GetAtManagementGroup
- *   (Microsoft.Authorization/policy/stable/2025-03-01: listPolicyAssignmentsForResourceGroup.json, getPolicyDefinition.json,
- *   getBuiltInPolicySetDefinition.json), with the rule of the built-in "Allowed locations" definition
- * - Providers_Get, Resources_List (resources/Microsoft.Resources, GetProvider.json, GetResources.json)
- * - AppServicePlans_List (web/Microsoft.Web, ListAppServicePlans.json)
- * - Usages_List, VirtualMachineSizes_List (machinelearningservices 2022-10-01: Usage/list.json, VirtualMachineSize/list.json)
+ * and deserialisers). Recordings are shaped after these azure-rest-api-specs examples:
+ * - PolicyAssignments_List, PolicyDefinitions_Get(BuiltIn), PolicySetDefinitions_GetBuiltIn
+ *   (Microsoft.Authorization/policy/stable/2025-03-01/examples: listPolicyAssignmentsForResourceGroup.json,
+ *   getPolicyDefinition.json, getBuiltInPolicySetDefinition.json), with the rule of the built-in "Allowed locations"
+ * - Usages_List, VirtualMachineSizes_List (machinelearningservices stable/2022-10-01/examples: Usage/list.json,
+ *   VirtualMachineSize/list.json; the default api-version of @azure/arm-machinelearning 2.1.1)
+ * - AppServicePlans_List: the serverfarm shape of Microsoft.Web stable/2024-04-01/examples/AppServiceEnvironments_ListAppServicePlans.json
+ * - Providers_Get: the resourceTypes shape of Microsoft.Resources stable/2025-04-01/examples/GetProviderResourceTypes.json
+ * Subscriptions_Get, Subscriptions_ListLocations and Resources_List follow the response models of
+ * @azure/arm-resources-subscriptions and @azure/arm-resources (no example was at hand).
  * `preflight-student.json` is an Azure for Students subscription where everything is clear for westus2; each case
  * file holds only the exchanges that differ and is listed first (the first matching exchange answers).
  */
