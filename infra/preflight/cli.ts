@@ -41,6 +41,8 @@ function signInReason(err: unknown): string {
   return cli ? `${firstLine(err)} Azure CLI: ${firstLine(cli)}` : firstLine(err);
 }
 
+const signInFailure = (err: unknown) => `could not sign in to Azure (${signInReason(err)}): ${SIGN_IN_HELP}`;
+
 export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> {
   let json = argv.includes('--json');
   const fail = (message: string): 2 => {
@@ -57,10 +59,11 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
     }
     const inputs = preflightInputs(args, deps.rootDir, deps.env);
     const credential = deps.credential();
+    // Signing in first turns a missing `az login` into one clear line instead of a failure inside the first check.
     try {
       await credential.getToken(ARM_SCOPE);
     } catch (err) {
-      return fail(`could not sign in to Azure (${signInReason(err)}): ${SIGN_IN_HELP}`);
+      return fail(signInFailure(err));
     }
     const report = await runPreflight(inputs, deps.clients(credential));
     deps.out(json ? JSON.stringify(report, null, 2) : formatReport(report));
@@ -68,8 +71,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
     return exitCode(report);
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message);
-    if (err instanceof PreflightUsageError) return fail(`${err.message}\n${USAGE}`);
-    if (isSignInError(err)) return fail(`could not sign in to Azure (${signInReason(err)}): ${SIGN_IN_HELP}`);
+    if (err instanceof PreflightUsageError) return fail(err.message);
+    if (isSignInError(err)) return fail(signInFailure(err));
     return fail(`unexpected failure: ${firstLine(err)}`);
   }
 }

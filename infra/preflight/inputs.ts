@@ -45,7 +45,7 @@ export function parsePreflightArgs(argv: string[]): PreflightArgs {
     });
     return { stack: values.stack, location: values.location, vmSize: values['vm-size'], subscription: values.subscription, summary: values.summary, json: values.json, help: values.help };
   } catch (err) {
-    throw new PreflightUsageError((err as Error).message);
+    throw new PreflightUsageError(`${(err as Error).message}\n${USAGE}`);
   }
 }
 
