@@ -4,12 +4,20 @@
  */
 import { resolve } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import { DefaultAzureCredential } from '@azure/identity';
 import { loadStackConfig } from './config/load';
 import { pulumiConfigSource } from './config/pulumiSource';
+import { preflightClients } from './preflight/clients';
+import { preflightGate } from './preflight/gate';
 import { defineWandStack } from './stack';
 
 const config = loadStackConfig(pulumiConfigSource, { stack: pulumi.getStack(), rootDir: resolve(__dirname, '..') });
-const stack = defineWandStack(config);
+// The preflight reads the subscription the provider deploys to, with the same sign-in (az login, or azure/login in CI).
+const preflight = config.preflight
+  ? authorization.getClientConfigOutput().subscriptionId.apply((subscriptionId) => preflightGate(config, subscriptionId, preflightClients(new DefaultAzureCredential())))
+  : undefined;
+const stack = defineWandStack(config, { preflight });
 
 export const resourceGroupName = stack.resourceGroupName;
 export const location = stack.location;

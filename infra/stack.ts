@@ -56,6 +56,8 @@ export interface WandStackOutputs {
 export interface StackDependencies {
   /** The clock, for the budget's start month. */
   now?: Date;
+  /** Resolves when the preflight found nothing blocking; the resource group, and so everything, waits for it. */
+  preflight?: pulumi.Output<void>;
 }
 
 /** Declares one student's whole Lab 5 environment from a validated configuration. */
@@ -74,7 +76,8 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
   const client = authorization.getClientConfigOutput();
   const manifest = readManifest(cfg.modelDir);
 
-  const group = new resources.ResourceGroup('group', { resourceGroupName: names.resourceGroup, location: cfg.location, tags });
+  const location = deps.preflight ? deps.preflight.apply(() => cfg.location) : cfg.location;
+  const group = new resources.ResourceGroup('group', { resourceGroupName: names.resourceGroup, location, tags });
   const rg = group.name;
 
   const ml = new MlWorkspace('ml', {

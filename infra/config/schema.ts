@@ -99,6 +99,9 @@ export const StackConfigFields = z.object({
     githubIdentity: withDefault('managedIdentity').pipe(
       z.enum(['managedIdentity', 'entraApplication'], { error: 'must be managedIdentity or entraApplication' }),
     ),
+    // `pulumi up` runs the preflight first (region policy, providers, free plan, quota) with the same sign-in as the
+    // provider; false skips it (offline tests, or a subscription whose policy reads are known to mislead).
+    preflight: booleanWithDefault(true),
     computeInstance: booleanWithDefault(true),
     computeVmSize: withDefault('Standard_DS11_v2').pipe(z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'must be an Azure VM size such as Standard_DS11_v2')),
     computeIdleShutdownMinutes: integerIn(15, 4320, 30),

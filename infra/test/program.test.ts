@@ -14,7 +14,8 @@ function exampleConfig(): Record<string, string> {
   const { modelDir, servicePackage } = makeFixtures();
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(dev.config)) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  return { ...config, 'wandcloud:modelDir': modelDir, 'wandcloud:servicePackage': servicePackage };
+  // No Azure here: the preflight that `pulumi up` runs first is tested against recorded responses instead.
+  return { ...config, 'wandcloud:modelDir': modelDir, 'wandcloud:servicePackage': servicePackage, 'wandcloud:preflight': 'false' };
 }
 
 // The example's expiry must be after "today"; the tests hold the clock so that stays true whenever CI runs.

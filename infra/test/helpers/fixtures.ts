@@ -59,6 +59,7 @@ export function testConfig(overrides: Partial<StackConfig> = {}): StackConfig {
     githubRepo: 'jdoe42/magic-wand',
     githubBranch: 'main',
     githubIdentity: 'managedIdentity',
+    preflight: false,
     computeInstance: true,
     computeVmSize: 'Standard_DS11_v2',
     computeIdleShutdownMinutes: 30,
