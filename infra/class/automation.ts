@@ -23,12 +23,25 @@ function wrap(stack: Stack): ClassStack {
   };
 }
 
-/** The class runner's workspace on the real Pulumi CLI, with the project at `workDir` (where Pulumi.yaml is). */
+/** The project name of the class stack's inline program, so its stacks never mix with the students' `wandcloud` ones. */
+export const CLASS_PROJECT = 'wandcloud-class';
+
+/**
+ * The class runner's workspace on the real Pulumi CLI, with the students' project at `workDir` (where Pulumi.yaml
+ * is). Every operation passes its stack explicitly, so stacks of one workspace can run at the same time.
+ */
 export async function localClassWorkspace(workDir: string): Promise<ClassWorkspace> {
   const workspace = await LocalWorkspace.create({ workDir });
   return {
     listStacks: async () => (await workspace.listStacks()).map((s) => s.name),
     selectStack: async (name, create) => wrap(create ? await Stack.createOrSelect(name, workspace) : await Stack.select(name, workspace)),
     removeStack: (name) => workspace.removeStack(name),
+    classStack: async (name, program) => {
+      const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: name, projectName: CLASS_PROJECT, program },
+        { projectSettings: { name: CLASS_PROJECT, runtime: 'nodejs', description: 'wandcloud: plans shared by a class' } },
+      );
+      return { ...wrap(stack), remove: () => stack.workspace.removeStack(name) };
+    },
   };
 }

@@ -1,21 +1,34 @@
+import pLimit from 'p-limit';
+import { configKey } from '../config/schema';
 import { softDeletableOf } from '../teardown/softDeleted';
-import type { ClassCommand, StackTask } from './plan';
+import type { RunCommand, StackTask } from './plan';
+import type { ClassProgress } from './progress';
 import type { ClassWorkspace, SoftDeleteCleanup } from './workspace';
 
 export interface ResultRow {
   stack: string;
   owner: string;
-  command: ClassCommand;
-  result: 'ok' | 'failed' | 'absent' | 'expired';
+  command: RunCommand;
+  result: 'ok' | 'failed' | 'absent' | 'expired' | 'kept';
   detail: string;
 }
 
 export interface RunDependencies {
   workspace: ClassWorkspace;
   cleanup: SoftDeleteCleanup;
-  /** Progress lines; never given secrets (outputs are read without them). */
-  log: (line: string) => void;
+  /** Progress per stack; never given secrets (outputs are read without them). */
+  progress: ClassProgress;
   today: string;
+  /** At most this many students' stacks run at once. */
+  parallel: number;
+}
+
+/** The class stack's name and program (see classStack.ts); `up` reads the plan ids it outputs. */
+export interface ClassStackTask {
+  name: string;
+  program: () => Promise<Record<string, unknown>>;
+  /** Keep the emptied stack record after `destroy` (as `--keep-stacks` does for the students'). */
+  keepStack: boolean;
 }
 
 const summary = (changes: Record<string, number>): string =>
@@ -24,26 +37,30 @@ const summary = (changes: Record<string, number>): string =>
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ') || 'no changes';
 
+const firstLine = (err: unknown): string =>
+  ((err as Error).message ?? String(err)).split('\n').find((l) => l.trim() !== '')?.slice(0, 200) ?? 'failed';
+
 async function destroyLeftovers(task: StackTask, deps: RunDependencies, phase: 'before' | 'after', outputs: Record<string, unknown>) {
   const target = softDeletableOf(outputs);
   if (!target) return;
   if (phase === 'before') {
-    deps.log(`${task.stackName}: permanently deleting ML workspace ${target.mlWorkspace} and Log Analytics ${target.logAnalytics}`);
+    deps.progress.note(`${task.stackName}: permanently deleting ML workspace ${target.mlWorkspace} and Log Analytics ${target.logAnalytics}`);
     await deps.cleanup.deleteMlWorkspacePermanently(target.subscriptionId, target.resourceGroup, target.mlWorkspace);
     await deps.cleanup.deleteLogAnalyticsPermanently(target.subscriptionId, target.resourceGroup, target.logAnalytics);
   } else {
-    deps.log(`${task.stackName}: purging soft-deleted Key Vault ${target.keyVault}`);
+    deps.progress.note(`${task.stackName}: purging soft-deleted Key Vault ${target.keyVault}`);
     await deps.cleanup.purgeKeyVault(target.subscriptionId, target.location, target.keyVault);
   }
 }
 
-async function runTask(task: StackTask, command: ClassCommand, deps: RunDependencies, existing: Set<string>): Promise<ResultRow> {
-  const row = { stack: task.stackName, owner: task.student.owner, command };
+async function runTask(task: StackTask, command: RunCommand, deps: RunDependencies, existing: Set<string>): Promise<ResultRow> {
+  const row = { stack: task.stackName, owner: task.student.id, command };
   if (!task.create && !existing.has(task.stackName)) return { ...row, result: 'absent', detail: 'no such stack' };
   const stack = await deps.workspace.selectStack(task.stackName, task.create);
   const details: string[] = [];
   let outputs: Record<string, unknown> = {};
   for (const action of task.actions) {
+    deps.progress.step(task.stackName, action);
     switch (action) {
       case 'configure':
         await stack.setConfig(task.config);
@@ -79,33 +96,110 @@ async function runTask(task: StackTask, command: ClassCommand, deps: RunDependen
         outputs = await stack.outputs();
         const expired = task.student.expiresOn < deps.today;
         const url = typeof outputs.appUrl === 'string' ? outputs.appUrl : 'not deployed';
-        return { ...row, result: expired ? 'expired' : 'ok', detail: `${url}; expires ${task.student.expiresOn}` };
+        return { ...row, result: expired ? 'expired' : 'ok', detail: `${url}; plan ${task.plan.name} (${task.plan.region}); expires ${task.student.expiresOn}` };
       }
     }
   }
   return { ...row, result: 'ok', detail: details.join('; ') };
 }
 
-/** Runs the tasks one stack at a time; one student's failure is reported and the class goes on. */
-export async function runClass(command: ClassCommand, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
+/**
+ * Runs the students' stacks, at most `deps.parallel` at once (each is its own `pulumi` process, mostly waiting on
+ * Azure); one student's failure is reported in their row and the class goes on. Rows come back in roster order.
+ */
+export async function runStudents(command: RunCommand, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
   const existing = new Set(await deps.workspace.listStacks());
-  const rows: ResultRow[] = [];
+  const limit = pLimit(deps.parallel);
+  for (const task of tasks) deps.progress.start(task.stackName, Math.max(1, task.actions.length));
+  return Promise.all(
+    tasks.map((task) =>
+      limit(async (): Promise<ResultRow> => {
+        let row: ResultRow;
+        try {
+          row = await runTask(task, command, deps, existing);
+        } catch (err) {
+          row = { stack: task.stackName, owner: task.student.id, command, result: 'failed', detail: firstLine(err) };
+        }
+        deps.progress.done(task.stackName, `${row.result}: ${row.detail}`);
+        return row;
+      }),
+    ),
+  );
+}
+
+/** Points each student at the plan the class stack actually created; a different id means another subscription. */
+function usePlanIds(tasks: StackTask[], planIds: Record<string, unknown>): void {
   for (const task of tasks) {
-    deps.log(`${task.stackName}: ${command}`);
-    try {
-      rows.push(await runTask(task, command, deps, existing));
-    } catch (err) {
-      const message = (err as Error).message.split('\n').find((l) => l.trim() !== '') ?? 'failed';
-      rows.push({ stack: task.stackName, owner: task.student.owner, command, result: 'failed', detail: message.slice(0, 200) });
+    const id = planIds[task.plan.key];
+    const expected = task.config[configKey('appServicePlanId')];
+    if (typeof id !== 'string') throw new Error(`the class stack has no plan ${task.plan.key}; run up again`);
+    if (id.toLowerCase() !== expected.toLowerCase()) {
+      const subscription = (planId: string) => planId.split('/')[2];
+      throw new Error(`the class plans are in subscription ${subscription(id)}, not ${subscription(expected)}: --subscription does not match the signed-in subscription`);
     }
+    task.config[configKey('appServicePlanId')] = id;
   }
-  return rows;
+}
+
+async function classRow(command: RunCommand, name: string, work: () => Promise<string>): Promise<ResultRow> {
+  try {
+    return { stack: name, owner: '(class)', command, result: 'ok', detail: await work() };
+  } catch (err) {
+    return { stack: name, owner: '(class)', command, result: 'failed', detail: firstLine(err) };
+  }
+}
+
+/**
+ * The whole class: the class stack (the shared plans) first for `up`, `preview` and `status`, and last for
+ * `destroy`, only once every student's stack is gone (a plan that still holds an app cannot be deleted).
+ */
+export async function runClass(command: RunCommand, classTask: ClassStackTask, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
+  const existing = new Set(await deps.workspace.listStacks());
+  const openClass = () => deps.workspace.classStack(classTask.name, classTask.program);
+
+  if (command === 'destroy') {
+    const rows = await runStudents(command, tasks, deps);
+    const blocking = rows.filter((r) => r.result === 'failed');
+    if (blocking.length > 0) {
+      return [...rows, { stack: classTask.name, owner: '(class)', command, result: 'kept', detail: `kept: its plans still hold ${blocking.length} student app(s)` }];
+    }
+    if (!existing.has(classTask.name)) return [...rows, { stack: classTask.name, owner: '(class)', command, result: 'absent', detail: 'no such stack' }];
+    const last = await classRow(command, classTask.name, async () => {
+      const stack = await openClass();
+      await stack.destroy();
+      if (classTask.keepStack) return 'plans and resource group destroyed';
+      await stack.remove();
+      return 'plans and resource group destroyed; stack removed';
+    });
+    return [...rows, last];
+  }
+
+  if (command === 'status' && !existing.has(classTask.name)) {
+    return [{ stack: classTask.name, owner: '(class)', command, result: 'absent', detail: 'no such stack' }, ...(await runStudents(command, tasks, deps))];
+  }
+  const first = await classRow(command, classTask.name, async () => {
+    const stack = await openClass();
+    if (command === 'preview') return summary(await stack.preview());
+    if (command === 'status') return `plans: ${Object.keys((await stack.outputs()).planIds ?? {}).join(', ') || 'none'}`;
+    const changes = summary(await stack.up());
+    usePlanIds(tasks, ((await stack.outputs()).planIds ?? {}) as Record<string, unknown>);
+    return changes;
+  });
+  if (command === 'up' && first.result === 'failed') return [first];
+  return [first, ...(await runStudents(command, tasks, deps))];
 }
 
 export function formatTable(rows: ResultRow[]): string {
-  const header: ResultRow = { stack: 'STACK', owner: 'OWNER', command: 'COMMAND' as ClassCommand, result: 'RESULT' as ResultRow['result'], detail: 'DETAIL' };
+  const header: ResultRow = { stack: 'STACK', owner: 'OWNER', command: 'COMMAND' as RunCommand, result: 'RESULT' as ResultRow['result'], detail: 'DETAIL' };
   const all = [header, ...rows];
   const columns: (keyof ResultRow)[] = ['stack', 'owner', 'command', 'result', 'detail'];
   const widths = columns.map((c) => Math.max(...all.map((r) => r[c].length)));
   return all.map((r) => columns.map((c, i) => (i === columns.length - 1 ? r[c] : r[c].padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+/** After `destroy`: what is still there, and the one command that removes it (teardown is safe to re-run). */
+export function leftovers(rows: ResultRow[], rerun: string): string {
+  const left = rows.filter((r) => r.result === 'failed' || r.result === 'kept');
+  if (left.length === 0) return 'nothing left: every stack, the class plans and their soft-deleted names are gone';
+  return [`left: ${left.map((r) => r.stack).join(', ')}`, `remove it with: ${rerun}`].join('\n');
 }

@@ -16,6 +16,8 @@ export interface ClassWorkspace {
   listStacks(): Promise<string[]>;
   selectStack(name: string, create: boolean): Promise<ClassStack>;
   removeStack(name: string): Promise<void>;
+  /** The class stack (plans shared by the students' apps): an inline program, created on first use. */
+  classStack(name: string, program: () => Promise<Record<string, unknown>>): Promise<ClassStack & { remove(): Promise<void> }>;
 }
 
 /** Azure calls that Pulumi cannot make: deleting past soft-delete, so names can be reused. */

@@ -1,0 +1,60 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as resources from '@pulumi/azure-native/resources';
+import * as web from '@pulumi/azure-native/web';
+import type * as inputs from '@pulumi/azure-native/types/input';
+import type { Placement, PlannedPlan } from './placement';
+
+/**
+ * The class-level resources every student's stack shares: the App Service plans their apps land on, in one
+ * resource group of their own. A Pulumi program of its own (run inline by the Automation API as stack
+ * `class-<course>`), so it is created before the students' stacks and destroyed after them.
+ */
+export interface ClassStackArgs {
+  course: string;
+  placement: Placement;
+  /** The latest expiry of the roster: the class resources live as long as the last student's stack. */
+  expiresOn: string;
+}
+
+export interface ClassStackOutputs {
+  resourceGroupName: pulumi.Output<string>;
+  /** Plan key (PlannedPlan.key) to the plan's resource id, which each student's `wandcloud:appServicePlanId` takes. */
+  planIds: pulumi.Output<Record<string, string>>;
+}
+
+export const classStackName = (course: string): string => `class-${course}`;
+export const classResourceGroupName = (course: string): string => `rg-wand-class-${course}`;
+
+/** The resource id the plan gets: deterministic, so `plan` can print every student's config without a cloud call. */
+export const planResourceId = (subscriptionId: string, course: string, plan: PlannedPlan): string =>
+  `/subscriptions/${subscriptionId}/resourceGroups/${classResourceGroupName(course)}/providers/Microsoft.Web/serverfarms/${plan.name}`;
+
+const SKUS: Record<PlannedPlan['sku'], inputs.web.SkuDescriptionArgs> = {
+  F1: { name: 'F1', tier: 'Free', size: 'F1', family: 'F', capacity: 1 },
+  B1: { name: 'B1', tier: 'Basic', size: 'B1', family: 'B', capacity: 1 },
+};
+
+/** Declares the class stack; call it inside a Pulumi program (the Automation API's inline program, or mocks). */
+export function defineClassStack(args: ClassStackArgs): ClassStackOutputs {
+  const stack = classStackName(args.course);
+  const tags = { owner: stack, course: args.course, expiresOn: args.expiresOn, managedBy: `pulumi:wandcloud-class/${stack}` };
+  const group = new resources.ResourceGroup('class-group', {
+    resourceGroupName: classResourceGroupName(args.course),
+    location: args.placement.plans[0].region,
+    tags,
+  });
+  const planIds: Record<string, pulumi.Output<string>> = {};
+  for (const plan of args.placement.plans) {
+    planIds[plan.key] = new web.AppServicePlan(plan.key, {
+      resourceGroupName: group.name,
+      name: plan.name,
+      location: plan.region,
+      // Linux is `kind: linux` with `reserved: true`; without `reserved` ARM creates a Windows plan.
+      kind: 'linux',
+      reserved: true,
+      sku: SKUS[plan.sku],
+      tags,
+    }).id;
+  }
+  return { resourceGroupName: group.name, planIds: pulumi.all(planIds) };
+}
