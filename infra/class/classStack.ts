@@ -1,12 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as web from '@pulumi/azure-native/web';
 import type * as inputs from '@pulumi/azure-native/types/input';
+import { ClassPool } from './classPool';
 import type { Placement, PlannedPlan } from './placement';
 
 /**
- * The class-level resources every student's stack shares: the App Service plans their apps land on, in one
- * resource group of their own. A Pulumi program of its own (run inline by the Automation API as stack
+ * The class-level resources every student's stack shares: the App Service plans their apps land on and the pool
+ * of shared recordings (each student writes under their own prefix), in one resource group of their own. A Pulumi program of its own (run inline by the Automation API as stack
  * `class-<course>`), so it is created before the students' stacks and destroyed after them.
  */
 export interface ClassStackArgs {
@@ -14,12 +16,17 @@ export interface ClassStackArgs {
   placement: Placement;
   /** The latest expiry of the roster: the class resources live as long as the last student's stack. */
   expiresOn: string;
+  /** Who may read the pool and write under `<id>/`. */
+  students: { id: string; objectId: string }[];
 }
 
 export interface ClassStackOutputs {
   resourceGroupName: pulumi.Output<string>;
   /** Plan key (PlannedPlan.key) to the plan's resource id, which each student's `wandcloud:appServicePlanId` takes. */
   planIds: pulumi.Output<Record<string, string>>;
+  /** Where the class's shared recordings live (`npm run data:upload` / `data:download` against it). */
+  poolAccountName: pulumi.Output<string>;
+  poolContainer: pulumi.Output<string>;
 }
 
 export const classStackName = (course: string): string => `class-${course}`;
@@ -56,5 +63,13 @@ export function defineClassStack(args: ClassStackArgs): ClassStackOutputs {
       tags,
     }).id;
   }
-  return { resourceGroupName: group.name, planIds: pulumi.all(planIds) };
+  const pool = new ClassPool('pool', {
+    course: args.course,
+    resourceGroupName: group.name,
+    location: args.placement.plans[0].region,
+    subscriptionId: authorization.getClientConfigOutput().subscriptionId,
+    students: args.students,
+    tags,
+  });
+  return { resourceGroupName: group.name, planIds: pulumi.all(planIds), poolAccountName: pool.accountName, poolContainer: pool.containerName };
 }

@@ -128,8 +128,8 @@ async function main(argv: string[]): Promise<number> {
       name: classStackName(args.course),
       keepStack: args.keepStacks,
       program: async () => {
-        const outputs = defineClassStack({ course: args.course, placement, expiresOn });
-        return { resourceGroupName: outputs.resourceGroupName, planIds: outputs.planIds };
+        const outputs = defineClassStack({ course: args.course, placement, expiresOn, students: roster });
+        return { ...outputs };
       },
     },
     tasks,

@@ -141,6 +141,13 @@ function usePlanIds(tasks: StackTask[], planIds: Record<string, unknown>): void 
   }
 }
 
+/** The class stack's plans and pool, as its outputs name them. */
+function classSummary(outputs: Record<string, unknown>): string {
+  const plans = Object.keys((outputs.planIds ?? {}) as Record<string, unknown>).join(', ') || 'none';
+  const pool = typeof outputs.poolAccountName === 'string' ? `${outputs.poolAccountName}/${String(outputs.poolContainer)}` : 'none';
+  return `plans: ${plans}; pool: ${pool}`;
+}
+
 async function classRow(command: RunCommand, name: string, work: () => Promise<string>): Promise<ResultRow> {
   try {
     return { stack: name, owner: '(class)', command, result: 'ok', detail: await work() };
@@ -180,10 +187,11 @@ export async function runClass(command: RunCommand, classTask: ClassStackTask, t
   const first = await classRow(command, classTask.name, async () => {
     const stack = await openClass();
     if (command === 'preview') return summary(await stack.preview());
-    if (command === 'status') return `plans: ${Object.keys((await stack.outputs()).planIds ?? {}).join(', ') || 'none'}`;
+    if (command === 'status') return classSummary(await stack.outputs());
     const changes = summary(await stack.up());
-    usePlanIds(tasks, ((await stack.outputs()).planIds ?? {}) as Record<string, unknown>);
-    return changes;
+    const outputs = await stack.outputs();
+    usePlanIds(tasks, (outputs.planIds ?? {}) as Record<string, unknown>);
+    return `${changes}; ${classSummary(outputs)}`;
   });
   if (command === 'up' && first.result === 'failed') return [first];
   return [first, ...(await runStudents(command, tasks, deps))];

@@ -194,7 +194,7 @@ function fakeWorkspace(existing: string[], failOn: Record<string, string> = {}, 
       outputs: async () => (
         await step('outputs'),
         name.startsWith('class-')
-          ? { resourceGroupName: 'rg-wand-class-techin515', planIds }
+          ? { resourceGroupName: 'rg-wand-class-techin515', planIds, poolAccountName: 'wandpooltechin515k3x9q2', poolContainer: 'pool' }
           : {
               appUrl: `https://${name}.azurewebsites.net`,
               githubSubscriptionId: 'sub',
@@ -336,7 +336,7 @@ describe('class runner', () => {
     const fake = fakeWorkspace(['alice1', 'bob2', 'class-techin515'], {}, { 'free-westus2': planId });
     const rows = await runClass('status', classTask, tasks('status'), deps(fake));
     expect(rows.map((r) => r.result)).toEqual(['ok', 'ok', 'expired']);
-    expect(rows[0].detail).toBe('plans: free-westus2');
+    expect(rows[0].detail).toBe('plans: free-westus2; pool: wandpooltechin515k3x9q2/pool');
     const table = formatTable(rows).split('\n');
     expect(table[0]).toMatch(/^STACK\s+OWNER\s+COMMAND\s+RESULT\s+DETAIL$/);
     expect(table[3]).toMatch(/^bob2\s+bob2\s+status\s+expired\s+https:\/\/bob2\.azurewebsites\.net; plan plan-wand-techin515-westus2 \(westus2\); expires 2027-01-31$/);

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installMocks, ofType, outputOf } from './helpers/pulumiMocks';
+import { installMocks, ofType, outputOf, SUBSCRIPTION_ID } from './helpers/pulumiMocks';
 import { checkPolicies, formatViolations } from '../policy/rules';
 import { classResourceGroupName, defineClassStack } from '../class/classStack';
+import { POOL_CONTAINER, poolWriteCondition } from '../class/classPool';
+import { BUILT_IN_ROLES } from '../roles';
 import { placeApps } from '../class/placement';
 import { parseRoster } from '../class/roster';
 
@@ -11,7 +13,7 @@ const roster = parseRoster(readFileSync(join(__dirname, '..', '..', 'roster.csv'
 
 async function build(placement: ReturnType<typeof placeApps>) {
   mocks.reset();
-  const outputs = defineClassStack({ course: 'techin515', placement, expiresOn: '2027-06-30' });
+  const outputs = defineClassStack({ course: 'techin515', placement, expiresOn: '2027-06-30', students: roster });
   const records = await mocks.settled();
   const violations = checkPolicies({ resources: records, knownSecrets: [] });
   if (violations.length > 0) throw new Error(formatViolations(violations));
@@ -19,10 +21,20 @@ async function build(placement: ReturnType<typeof placeApps>) {
 }
 
 describe('the class stack (under mocks)', () => {
-  it('declares the free plans (F1, Linux) in their regions, one resource group, and nothing else', async () => {
+  it('declares the free plans (F1, Linux) in their regions, the pool, one resource group, and nothing else', async () => {
     const placement = placeApps(roster, { course: 'techin515', regions: ['westus2', 'westus3', 'centralus', 'eastus'], appsPerPlan: 10 });
     const { outputs, records } = await build(placement);
-    expect(records.map((r) => r.type).sort()).toEqual(['azure-native:resources:ResourceGroup', ...Array(4).fill('azure-native:web:AppServicePlan')]);
+    const counts: Record<string, number> = {};
+    for (const r of records) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toEqual({
+      'azure-native:resources:ResourceGroup': 1,
+      'azure-native:web:AppServicePlan': 4,
+      'wandcloud:class:ClassPool': 1,
+      'random:index/randomString:RandomString': 1,
+      'azure-native:storage:StorageAccount': 1,
+      'azure-native:storage:BlobContainer': 1,
+      'azure-native:authorization:RoleAssignment': 40,
+    });
     expect(ofType(records, 'azure-native:resources:ResourceGroup')[0].inputs).toMatchObject({ resourceGroupName: classResourceGroupName('techin515'), location: 'westus2' });
     const plans = ofType(records, 'azure-native:web:AppServicePlan');
     expect(plans.map((p) => [p.inputs.name, p.inputs.location])).toEqual(placement.plans.map((p) => [p.name, p.region]));
@@ -42,5 +54,46 @@ describe('the class stack (under mocks)', () => {
     const plans = ofType(records, 'azure-native:web:AppServicePlan');
     expect(plans).toHaveLength(4);
     for (const plan of plans) expect(plan.inputs).toMatchObject({ kind: 'linux', reserved: true, location: 'westus2', sku: { name: 'B1', tier: 'Basic' } });
+  });
+
+  it('gives every student the pool to read whole and to write only under their own prefix', async () => {
+    const placement = placeApps(roster, { course: 'techin515', regions: ['westus2', 'westus3', 'centralus', 'eastus'], appsPerPlan: 10 });
+    const { outputs, records } = await build(placement);
+    const [account] = ofType(records, 'azure-native:storage:StorageAccount');
+    expect(account.inputs).toMatchObject({ allowSharedKeyAccess: false, allowBlobPublicAccess: false, location: 'westus2' });
+    expect(account.inputs.accountName).toMatch(/^wandpooltechin515[a-z0-9]{6}$/);
+    expect(ofType(records, 'azure-native:storage:BlobContainer')[0].inputs).toMatchObject({ containerName: POOL_CONTAINER, publicAccess: 'None' });
+    const roles = ofType(records, 'azure-native:authorization:RoleAssignment');
+    expect(roles.map((r) => r.inputs.principalId)).toEqual(roster.map((s) => s.objectId));
+    for (const [i, role] of roles.entries()) {
+      expect(role.inputs).toMatchObject({
+        principalType: 'User',
+        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}`,
+        scope: expect.stringMatching(new RegExp(`/blobServices/default/containers/${POOL_CONTAINER}$`)),
+        condition: poolWriteCondition(roster[i].id),
+        conditionVersion: '2.0',
+      });
+    }
+    expect(await outputOf(outputs.poolContainer)).toBe(POOL_CONTAINER);
+    expect(await outputOf(outputs.poolAccountName)).toMatch(/^wandpool/);
+  });
+});
+
+describe('the pool condition', () => {
+  it('leaves reading open and limits write, append and delete to the student prefix', () => {
+    const condition = poolWriteCondition('student07');
+    for (const action of ['write', 'add/action', 'delete']) {
+      expect(condition).toContain(`!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${action}'})`);
+    }
+    expect(condition).not.toContain('blobs/read');
+    expect(condition).toContain("@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'student07/'");
+    expect(condition).toContain(`containers:name] StringEquals '${POOL_CONTAINER}'`);
+    // Balanced parentheses: Azure refuses a malformed condition only at assignment time, in the cloud.
+    let depth = 0;
+    for (const c of condition) {
+      depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+      expect(depth).toBeGreaterThanOrEqual(0);
+    }
+    expect(depth).toBe(0);
   });
 });

@@ -1,0 +1,93 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as storage from '@pulumi/azure-native/storage';
+import * as random from '@pulumi/random';
+import { containerScope, roleDefinitionId } from '../roles';
+import { UNIQUE_SUFFIX } from '../naming';
+
+export const POOL_CONTAINER = 'pool';
+
+const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+
+/**
+ * The ABAC condition on a student's Storage Blob Data Contributor role in the pool: reading stays unconditional (the
+ * whole class's recordings), while writing, appending and deleting are allowed only under the student's own
+ * prefix `<id>/`, so nobody can overwrite or delete a classmate's recordings. Built as Azure's storage ABAC
+ * examples write it ("Write blobs in named containers with a path"); an action the attribute does not apply to
+ * is denied, not allowed.
+ */
+export function poolWriteCondition(studentId: string): string {
+  const restricted = ['write', 'add/action', 'delete'].map((action) => `!(ActionMatches{'${BLOBS}/${action}'})`).join(' AND ');
+  return (
+    `((${restricted}) OR ` +
+    `(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals '${POOL_CONTAINER}' ` +
+    `AND @Resource[${BLOBS}:path] StringStartsWith '${studentId}/'))`
+  );
+}
+
+export interface ClassPoolArgs {
+  course: string;
+  resourceGroupName: pulumi.Input<string>;
+  location: string;
+  subscriptionId: pulumi.Input<string>;
+  students: { id: string; objectId: string }[];
+  tags: Record<string, string>;
+}
+
+/**
+ * The class's shared recordings: one container every student reads whole and writes under their own prefix, with
+ * their own sign-in (no keys: shared-key access is off, there is no compute instance on this account).
+ */
+export class ClassPool extends pulumi.ComponentResource {
+  readonly accountName: pulumi.Output<string>;
+  readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: ClassPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('wandcloud:class:ClassPool', name, {}, opts);
+    const child = { parent: this };
+    // Storage account names are global: a random suffix kept in state, as the students' stacks do (naming.ts).
+    const suffix = new random.RandomString(`${name}-suffix`, { length: UNIQUE_SUFFIX.length, upper: false, special: false }, child);
+    const account = new storage.StorageAccount(
+      `${name}-storage`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        accountName: suffix.result.apply((s) => `wandpool${args.course.replace(/[^a-z0-9]/g, '').slice(0, 10)}${s}`),
+        kind: storage.Kind.StorageV2,
+        sku: { name: storage.SkuName.Standard_LRS },
+        accessTier: storage.AccessTier.Hot,
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        tags: args.tags,
+      },
+      child,
+    );
+    const container = new storage.BlobContainer(
+      `${name}-container`,
+      { resourceGroupName: args.resourceGroupName, accountName: account.name, containerName: POOL_CONTAINER, publicAccess: storage.PublicAccess.None },
+      child,
+    );
+    for (const student of args.students) {
+      new authorization.RoleAssignment(
+        `${name}-${student.id}`,
+        {
+          principalId: student.objectId,
+          principalType: authorization.PrincipalType.User,
+          roleDefinitionId: roleDefinitionId(args.subscriptionId, 'storageBlobDataContributor'),
+          scope: containerScope(account.id, container.name),
+          condition: poolWriteCondition(student.id),
+          conditionVersion: '2.0',
+          description: `Class pool: read all, write under ${student.id}/`,
+        },
+        child,
+      );
+    }
+    this.accountName = account.name;
+    this.containerName = container.name;
+    this.registerOutputs({ accountName: this.accountName, containerName: this.containerName });
+  }
+}
