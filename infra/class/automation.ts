@@ -36,12 +36,15 @@ export async function localClassWorkspace(workDir: string): Promise<ClassWorkspa
     listStacks: async () => (await workspace.listStacks()).map((s) => s.name),
     selectStack: async (name, create) => wrap(create ? await Stack.createOrSelect(name, workspace) : await Stack.select(name, workspace)),
     removeStack: (name) => workspace.removeStack(name),
-    classStack: async (name, program) => {
-      const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: name, projectName: CLASS_PROJECT, program },
-        { projectSettings: { name: CLASS_PROJECT, runtime: 'nodejs', description: 'wandcloud: plans shared by a class' } },
-      );
-      return { ...wrap(stack), remove: () => stack.workspace.removeStack(name) };
+    classStack: async (name, program, create) => {
+      const classWorkspace = await LocalWorkspace.create({
+        program,
+        projectSettings: { name: CLASS_PROJECT, runtime: 'nodejs', description: 'wandcloud: plans and pool shared by a class' },
+      });
+      const exists = (await classWorkspace.listStacks()).some((s) => s.name === name);
+      if (!exists && !create) return undefined;
+      const stack = exists ? await Stack.select(name, classWorkspace) : await Stack.create(name, classWorkspace);
+      return { ...wrap(stack), remove: () => classWorkspace.removeStack(name) };
     },
   };
 }

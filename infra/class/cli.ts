@@ -72,6 +72,9 @@ export function parseClassArgs(argv: string[]) {
   };
 }
 
+/** A word as a POSIX shell reads it back, so the printed re-run command can be pasted as it is. */
+export const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
 /** Whether an executable is on PATH, checked before the Automation API would fail with a stack trace. */
 export function onPath(command: string, path = process.env.PATH ?? ''): boolean {
   return path.split(delimiter).some((dir) => {
@@ -143,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
   );
   progress.stop();
   console.log(formatTable(rows));
-  if (command === 'destroy') console.log(leftovers(rows, `npm run class -- ${argv.join(' ')}`));
+  if (command === 'destroy') console.log(leftovers(rows, ['npm', 'run', 'class', '--', ...argv].map(shellWord).join(' ')));
   return rows.some((r) => r.result === 'failed' || r.result === 'kept') ? 1 : 0;
 }
 

@@ -110,10 +110,11 @@ async function runTask(task: StackTask, command: RunCommand, deps: RunDependenci
 export async function runStudents(command: RunCommand, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
   const existing = new Set(await deps.workspace.listStacks());
   const limit = pLimit(deps.parallel);
-  for (const task of tasks) deps.progress.start(task.stackName, Math.max(1, task.actions.length));
+  deps.progress.begin(tasks.length);
   return Promise.all(
     tasks.map((task) =>
       limit(async (): Promise<ResultRow> => {
+        deps.progress.start(task.stackName, task.actions.length);
         let row: ResultRow;
         try {
           row = await runTask(task, command, deps, existing);
@@ -161,8 +162,8 @@ async function classRow(command: RunCommand, name: string, work: () => Promise<s
  * `destroy`, only once every student's stack is gone (a plan that still holds an app cannot be deleted).
  */
 export async function runClass(command: RunCommand, classTask: ClassStackTask, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
-  const existing = new Set(await deps.workspace.listStacks());
-  const openClass = () => deps.workspace.classStack(classTask.name, classTask.program);
+  const openClass = (create: boolean) => deps.workspace.classStack(classTask.name, classTask.program, create);
+  const absent: ResultRow = { stack: classTask.name, owner: '(class)', command, result: 'absent', detail: 'no such stack' };
 
   if (command === 'destroy') {
     const rows = await runStudents(command, tasks, deps);
@@ -170,22 +171,20 @@ export async function runClass(command: RunCommand, classTask: ClassStackTask, t
     if (blocking.length > 0) {
       return [...rows, { stack: classTask.name, owner: '(class)', command, result: 'kept', detail: `kept: its plans still hold ${blocking.length} student app(s)` }];
     }
-    if (!existing.has(classTask.name)) return [...rows, { stack: classTask.name, owner: '(class)', command, result: 'absent', detail: 'no such stack' }];
+    const stack = await openClass(false);
+    if (!stack) return [...rows, absent];
     const last = await classRow(command, classTask.name, async () => {
-      const stack = await openClass();
       await stack.destroy();
-      if (classTask.keepStack) return 'plans and resource group destroyed';
+      if (classTask.keepStack) return 'plans, pool and resource group destroyed';
       await stack.remove();
-      return 'plans and resource group destroyed; stack removed';
+      return 'plans, pool and resource group destroyed; stack removed';
     });
     return [...rows, last];
   }
 
-  if (command === 'status' && !existing.has(classTask.name)) {
-    return [{ stack: classTask.name, owner: '(class)', command, result: 'absent', detail: 'no such stack' }, ...(await runStudents(command, tasks, deps))];
-  }
+  const stack = await openClass(command !== 'status');
+  if (!stack) return [absent, ...(await runStudents(command, tasks, deps))];
   const first = await classRow(command, classTask.name, async () => {
-    const stack = await openClass();
     if (command === 'preview') return summary(await stack.preview());
     if (command === 'status') return classSummary(await stack.outputs());
     const changes = summary(await stack.up());
@@ -208,6 +207,6 @@ export function formatTable(rows: ResultRow[]): string {
 /** After `destroy`: what is still there, and the one command that removes it (teardown is safe to re-run). */
 export function leftovers(rows: ResultRow[], rerun: string): string {
   const left = rows.filter((r) => r.result === 'failed' || r.result === 'kept');
-  if (left.length === 0) return 'nothing left: every stack, the class plans and their soft-deleted names are gone';
+  if (left.length === 0) return 'nothing left in Azure: the students\' stacks, the class plans and pool, and their soft-deleted names are gone';
   return [`left: ${left.map((r) => r.stack).join(', ')}`, `remove it with: ${rerun}`].join('\n');
 }

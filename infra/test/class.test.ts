@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_REGIONS, onPath, parseClassArgs, PULUMI_MISSING } from '../class/cli';
+import { DEFAULT_REGIONS, onPath, parseClassArgs, PULUMI_MISSING, shellWord } from '../class/cli';
 import { placeApps, PlacementError, type Placement } from '../class/placement';
 import { ClassConfigError, planClass, planDocument, SUBSCRIPTION_PLACEHOLDER } from '../class/plan';
-import type { ClassProgress } from '../class/progress';
+import { lineProgress, type ClassProgress } from '../class/progress';
 import { parseRoster, RosterError, type RosterRow } from '../class/roster';
 import { formatTable, leftovers, runClass, runStudents, type RunDependencies } from '../class/run';
 import type { ClassStack, ClassWorkspace, SoftDeleteCleanup } from '../class/workspace';
@@ -172,7 +172,9 @@ describe('the class plan (plan --json)', () => {
 /** A workspace that records every call in order and how many stacks run at once, with stacks that can be told to fail. */
 function fakeWorkspace(existing: string[], failOn: Record<string, string> = {}, planIds: Record<string, string> = {}) {
   const calls: string[] = [];
-  const stacks = new Set(existing);
+  // The class stack lives in a project of its own, so the students' workspace does not list it.
+  const stacks = new Set(existing.filter((n) => !n.startsWith('class-')));
+  const classStacks = new Set(existing.filter((n) => n.startsWith('class-')));
   let running = 0;
   const concurrency = { max: 0 };
   const stack = (name: string): ClassStack => {
@@ -220,10 +222,11 @@ function fakeWorkspace(existing: string[], failOn: Record<string, string> = {}, 
       calls.push(`${name}:remove`);
       stacks.delete(name);
     },
-    classStack: async (name) => {
-      calls.push(`${name}:select+create`);
-      stacks.add(name);
-      return { ...stack(name), remove: async () => void (calls.push(`${name}:remove`), stacks.delete(name)) };
+    classStack: async (name, _program, create) => {
+      if (!create && !classStacks.has(name)) return undefined;
+      calls.push(`${name}:select${classStacks.has(name) ? '' : '+create'}`);
+      classStacks.add(name);
+      return { ...stack(name), remove: async () => void (calls.push(`${name}:remove`), classStacks.delete(name)) };
     },
   };
   const cleanup: SoftDeleteCleanup = {
@@ -234,7 +237,7 @@ function fakeWorkspace(existing: string[], failOn: Record<string, string> = {}, 
   return { calls, workspace, cleanup, concurrency };
 }
 
-const silent: ClassProgress = { start: () => undefined, step: () => undefined, done: () => undefined, note: () => undefined, stop: () => undefined };
+const silent: ClassProgress = { begin: () => undefined, start: () => undefined, step: () => undefined, done: () => undefined, note: () => undefined, stop: () => undefined };
 const deps = (fake: ReturnType<typeof fakeWorkspace>, parallel = 1, progress = silent): RunDependencies => ({
   workspace: fake.workspace,
   cleanup: fake.cleanup,
@@ -298,12 +301,12 @@ describe('class runner', () => {
       'alice1:destroy',
       'purge-vault sub eastus kv-alice1-k3x9q2',
       'alice1:remove',
-      'class-techin515:select+create',
+      'class-techin515:select',
       'class-techin515:destroy',
       'class-techin515:remove',
     ]);
     expect(rows.map((r) => r.result)).toEqual(['ok', 'ok']);
-    expect(leftovers(rows, 'npm run class -- destroy --roster roster.csv')).toMatch(/^nothing left/);
+    expect(leftovers(rows, 'npm run class -- destroy --roster roster.csv')).toMatch(/^nothing left in Azure/);
   });
 
   it('keeps the class plans while a student stack is left, and prints what is left and the one command to remove it', async () => {
@@ -330,6 +333,27 @@ describe('class runner', () => {
     const rows = await runClass('up', classTask, tasks('up'), deps(fake, 4));
     expect(rows.map((r) => r.result)).toEqual(['ok', 'failed', 'ok']);
     expect(rows[1].detail).toBe('up failed for alice1');
+  });
+
+  it('shows status without creating a class stack that does not exist', async () => {
+    const fake = fakeWorkspace(['alice1']);
+    const rows = await runClass('status', classTask, tasks('status'), deps(fake));
+    expect(rows.map((r) => [r.stack, r.result])).toEqual([['class-techin515', 'absent'], ['alice1', 'ok'], ['bob2', 'absent']]);
+    expect(fake.calls.some((c) => c.startsWith('class-'))).toBe(false);
+  });
+
+  it('prints a line per step with the class count where no terminal draws bars', async () => {
+    const lines: string[] = [];
+    const fake = fakeWorkspace(['alice1', 'bob2']);
+    await runStudents('status', tasks('status'), deps(fake, 1, lineProgress((l) => lines.push(l))));
+    expect(lines).toEqual([
+      'alice1: started (1 steps)',
+      'alice1: status',
+      'alice1: ok: https://alice1.azurewebsites.net; plan plan-wand-techin515-westus2 (westus2); expires 2027-06-30 [1/2]',
+      'bob2: started (1 steps)',
+      'bob2: status',
+      'bob2: expired: https://bob2.azurewebsites.net; plan plan-wand-techin515-westus2 (westus2); expires 2027-01-31 [2/2]',
+    ]);
   });
 
   it('shows status with expired stacks flagged, and prints a table', async () => {
@@ -368,6 +392,10 @@ describe('class command line', () => {
     [['up', '--roster', 'r.csv', '--parallel', '0'], /--parallel must be a whole number from 1 to 20/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseClassArgs(argv)).toThrow(message);
+  });
+
+  it('prints the re-run command so that a shell reads it back word for word', () => {
+    expect(['destroy', '--roster', 'my roster.csv', "o'brien"].map(shellWord).join(' ')).toBe(`destroy --roster 'my roster.csv' 'o'\\''brien'`);
   });
 
   it('finds an executable on PATH', () => {
