@@ -9,7 +9,7 @@ export interface ResultRow {
   stack: string;
   owner: string;
   command: RunCommand;
-  result: 'ok' | 'failed' | 'absent' | 'expired' | 'kept';
+  result: 'ok' | 'failed' | 'absent' | 'expired' | 'kept' | 'unlisted';
   detail: string;
 }
 
@@ -183,7 +183,7 @@ export async function runClass(command: RunCommand, classTask: ClassStackTask, t
   }
 
   const stack = await openClass(command !== 'status');
-  if (!stack) return [absent, ...(await runStudents(command, tasks, deps))];
+  if (!stack) return [absent, ...(await runStudents(command, tasks, deps)), ...(await unlisted(command, tasks, deps))];
   const first = await classRow(command, classTask.name, async () => {
     if (command === 'preview') return summary(await stack.preview());
     if (command === 'status') return classSummary(await stack.outputs());
@@ -193,7 +193,16 @@ export async function runClass(command: RunCommand, classTask: ClassStackTask, t
     return `${changes}; ${classSummary(outputs)}`;
   });
   if (command === 'up' && first.result === 'failed') return [first];
-  return [first, ...(await runStudents(command, tasks, deps))];
+  return [first, ...(await runStudents(command, tasks, deps)), ...(await unlisted(command, tasks, deps))];
+}
+
+/** For `status`: stacks of the project that no roster row names, e.g. a student dropped from the roster, still billing. */
+async function unlisted(command: RunCommand, tasks: StackTask[], deps: RunDependencies): Promise<ResultRow[]> {
+  if (command !== 'status') return [];
+  const listed = new Set(tasks.map((t) => t.stackName));
+  return (await deps.workspace.listStacks())
+    .filter((name) => !listed.has(name))
+    .map((name) => ({ stack: name, owner: '?', command, result: 'unlisted', detail: 'not in the roster (a dropped student?): put its row back and run destroy' }));
 }
 
 export function formatTable(rows: ResultRow[]): string {

@@ -138,11 +138,16 @@ describe('the class plan (plan --json)', () => {
   });
 
   it('runs from the command line with no cloud call and no Pulumi CLI, and says where each app lands', () => {
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'infra/class/cli.ts', 'plan', '--roster', 'roster.csv', '--json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' },
-    });
+    // The child process runs on the real clock: the example roster with an expiry a year from now.
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    const roster = join(mkdtempSync(join(tmpdir(), 'wand-roster-')), 'roster.csv');
+    writeFileSync(roster, readFileSync(join(ROOT, 'roster.csv'), 'utf8').replace(/,2027-06-30$/gm, `,${nextYear}`));
+    // Inside an empty network namespace where unprivileged namespaces are allowed: any cloud call would fail.
+    const command = [process.execPath, require.resolve('tsx/cli'), 'infra/class/cli.ts', 'plan', '--roster', roster, '--json'];
+    const isolated = spawnSync('unshare', ['-rn', 'true']).status === 0;
+    const [file, ...args] = isolated ? ['unshare', '-rn', ...command] : command;
+    const run = spawnSync(file, args, { cwd: ROOT, encoding: 'utf8', env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp' } });
+    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const parsed = JSON.parse(run.stdout) as ReturnType<typeof planDocument>;
     expect(parsed.subscriptionId).toBeNull();
@@ -333,6 +338,12 @@ describe('class runner', () => {
     const rows = await runClass('up', classTask, tasks('up'), deps(fake, 4));
     expect(rows.map((r) => r.result)).toEqual(['ok', 'failed', 'ok']);
     expect(rows[1].detail).toBe('up failed for alice1');
+  });
+
+  it('lists, in status, stacks that no roster row names', async () => {
+    const fake = fakeWorkspace(['alice1', 'bob2', 'carol3', 'class-techin515'], {}, { 'free-westus2': planId });
+    const rows = await runClass('status', classTask, tasks('status'), deps(fake));
+    expect(rows.map((r) => [r.stack, r.result])).toEqual([['class-techin515', 'ok'], ['alice1', 'ok'], ['bob2', 'expired'], ['carol3', 'unlisted']]);
   });
 
   it('shows status without creating a class stack that does not exist', async () => {
