@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { installMocks, ofType, outputOf, SUBSCRIPTION_ID } from './helpers/pulumiMocks';
 import { checkPolicies, formatViolations } from '../policy/rules';
 import { classResourceGroupName, defineClassStack } from '../class/classStack';
-import { POOL_CONTAINER, poolWriteCondition } from '../class/classPool';
-import { BUILT_IN_ROLES } from '../roles';
+import { guidOf, POOL_CONTAINER, POOL_PERMISSIONS, poolWriteCondition } from '../class/classPool';
 import { placeApps } from '../class/placement';
 import { parseRoster } from '../class/roster';
 
@@ -33,6 +32,7 @@ describe('the class stack (under mocks)', () => {
       'random:index/randomString:RandomString': 1,
       'azure-native:storage:StorageAccount': 1,
       'azure-native:storage:BlobContainer': 1,
+      'azure-native:authorization:RoleDefinition': 1,
       'azure-native:authorization:RoleAssignment': 40,
     });
     expect(ofType(records, 'azure-native:resources:ResourceGroup')[0].inputs).toMatchObject({ resourceGroupName: classResourceGroupName('techin515'), location: 'westus2' });
@@ -63,12 +63,18 @@ describe('the class stack (under mocks)', () => {
     expect(account.inputs).toMatchObject({ allowSharedKeyAccess: false, allowBlobPublicAccess: false, location: 'westus2' });
     expect(account.inputs.accountName).toMatch(/^wandpooltechin515[a-z0-9]{6}$/);
     expect(ofType(records, 'azure-native:storage:BlobContainer')[0].inputs).toMatchObject({ containerName: POOL_CONTAINER, publicAccess: 'None' });
+    // A role of its own: the built-in Storage Blob Data Contributor could delete the container, whatever the condition.
+    const [writer] = ofType(records, 'azure-native:authorization:RoleDefinition');
+    const guid = guidOf(`wandcloud-pool-writer/${SUBSCRIPTION_ID}/${classResourceGroupName('techin515')}`);
+    expect(writer.inputs).toMatchObject({ roleDefinitionId: guid, permissions: [POOL_PERMISSIONS], assignableScopes: [`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${classResourceGroupName('techin515')}`] });
+    expect(POOL_PERMISSIONS.actions).toEqual(['Microsoft.Storage/storageAccounts/blobServices/containers/read']);
+    expect(JSON.stringify(POOL_PERMISSIONS)).not.toMatch(/containers\/(delete|write)|\*/);
     const roles = ofType(records, 'azure-native:authorization:RoleAssignment');
     expect(roles.map((r) => r.inputs.principalId)).toEqual(roster.map((s) => s.objectId));
     for (const [i, role] of roles.entries()) {
       expect(role.inputs).toMatchObject({
         principalType: 'User',
-        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.storageBlobDataContributor}`,
+        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
         scope: expect.stringMatching(new RegExp(`/blobServices/default/containers/${POOL_CONTAINER}$`)),
         condition: poolWriteCondition(roster[i].id),
         conditionVersion: '2.0',
