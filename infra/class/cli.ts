@@ -1,14 +1,16 @@
 /**
  * `npm run class -- plan|preview|up|status|destroy --roster roster.csv [--course techin515]
  *   [--regions westus2,eastus,...] [--apps-per-plan 10] [--shared-plan B1] [--stack-prefix lab5-]
- *   [--config key=value ...] [--parallel 4] [--subscription <id>] [--keep-stacks] [--json]`
+ *   [--config key=value ...] [--parallel 4] [--subscription <id>] [--keep-stacks] [--json] [--yes] [--service-identity]`
  * Plans where every student's app goes, then runs the class stack and the students' stacks with the Automation API
  * as the instructor's own sign-in (`az login`), and prints a table.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { AzureCliCredential, DefaultAzureCredential } from '@azure/identity';
 import { azureSoftDeleteCleanup } from './azureCleanup';
 import { localClassWorkspace } from './automation';
 import { classStackName, defineClassStack } from './classStack';
@@ -17,6 +19,7 @@ import { CLASS_COMMANDS, planClass, planDocument, type ClassCommand, type RunCom
 import { lineProgress, multibarProgress } from './progress';
 import { parseRoster, ROSTER_COLUMNS } from './roster';
 import { formatTable, leftovers, runClass } from './run';
+import { confirmDestroy, serviceIdentityProblem } from './signIn';
 
 export const DEFAULT_REGIONS = ['westus2', 'westus3', 'centralus', 'eastus'];
 
@@ -40,6 +43,8 @@ export function parseClassArgs(argv: string[]) {
       subscription: { type: 'string' },
       'keep-stacks': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      'service-identity': { type: 'boolean', default: false },
     },
   });
   const command = positionals[0] as ClassCommand;
@@ -69,6 +74,8 @@ export function parseClassArgs(argv: string[]) {
     subscriptionId: values.subscription,
     keepStacks: values['keep-stacks'],
     json: values.json,
+    yes: values.yes,
+    serviceIdentity: values['service-identity'],
   };
 }
 
@@ -98,13 +105,25 @@ function signedInSubscription(given: string | undefined): string {
   }
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseClassArgs(argv);
   if (args.command !== 'plan' && !onPath('pulumi')) {
     console.error(PULUMI_MISSING);
     return 2;
   }
-  const roster = parseRoster(readFileSync(args.roster, 'utf8'), new Date());
+  const identity = args.command === 'plan' ? undefined : serviceIdentityProblem(process.env, args.serviceIdentity);
+  if (identity) throw new Error(identity);
+  const creates = args.command === 'plan' || args.command === 'up' || args.command === 'preview';
+  const roster = parseRoster(readFileSync(args.roster, 'utf8'), creates ? { expiringAfter: new Date() } : {});
   const placement = placeApps(roster, args);
   const subscriptionId = args.command === 'plan' ? (args.subscriptionId ?? process.env.ARM_SUBSCRIPTION_ID) : signedInSubscription(args.subscriptionId);
   const options = { ...args, subscriptionId };
@@ -121,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const command: RunCommand = args.command;
+  if (command === 'destroy') await confirmDestroy(tasks.length, args.course, args.yes, process.stdin.isTTY ? askOnTerminal : undefined);
   // Said before anything is created, so an instructor can stop a costly or impossible layout in time.
   console.error(describePlacement(placement));
   const expiresOn = roster.map((s) => s.expiresOn).sort().at(-1) as string;
@@ -138,7 +158,8 @@ async function main(argv: string[]): Promise<number> {
     tasks,
     {
       workspace: await localClassWorkspace(resolve(__dirname, '..', '..')),
-      cleanup: azureSoftDeleteCleanup(),
+      // The instructor's az login itself, not whatever DefaultAzureCredential would find first.
+      cleanup: azureSoftDeleteCleanup(args.serviceIdentity ? new DefaultAzureCredential() : new AzureCliCredential()),
       progress,
       parallel: args.parallel,
       today: new Date().toISOString().slice(0, 10),

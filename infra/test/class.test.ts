@@ -20,12 +20,12 @@ const ROSTER = `${HEADER}
 alice1,${guid(1)},alice1/magic-wand,2027-06-30
 bob2,${guid(2)},bob2/wand,2027-01-31
 `;
-const example = (): RosterRow[] => parseRoster(readFileSync(join(ROOT, 'roster.csv'), 'utf8'), TODAY);
+const example = (): RosterRow[] => parseRoster(readFileSync(join(ROOT, 'roster.csv'), 'utf8'), { expiringAfter: TODAY });
 const course = 'techin515';
 
 describe('roster', () => {
   it('reads one student per row with the line it is on', () => {
-    expect(parseRoster(ROSTER, TODAY)).toEqual([
+    expect(parseRoster(ROSTER, { expiringAfter: TODAY })).toEqual([
       { id: 'alice1', objectId: guid(1), githubRepo: 'alice1/magic-wand', expiresOn: '2027-06-30', line: 2 },
       { id: 'bob2', objectId: guid(2), githubRepo: 'bob2/wand', expiresOn: '2027-01-31', line: 3 },
     ]);
@@ -51,13 +51,19 @@ describe('roster', () => {
     [`${HEADER}\nalice1,${guid(1)},a/b,2027-06-30\nalice1,${guid(2)},b/c,2027-06-30\n`, /line 3: id alice1 is already on line 2/],
     [`${HEADER}\nalice1,${guid(1)},a/b,2027-06-30\nbob2,${guid(2)},A/B,2027-06-30\n`, /line 3: githubRepo A\/B is already on line 2/],
   ])('refuses a bad roster with the line and the rule: %#', (text, message) => {
-    expect(() => parseRoster(text, TODAY)).toThrow(RosterError);
-    expect(() => parseRoster(text, TODAY)).toThrow(message);
+    expect(() => parseRoster(text, { expiringAfter: TODAY })).toThrow(RosterError);
+    expect(() => parseRoster(text, { expiringAfter: TODAY })).toThrow(message);
+  });
+
+  it('accepts past expiry dates when nothing is created: teardown and status run after the class ends', () => {
+    const ended = `${HEADER}\nalice1,${guid(1)},a/b,2026-11-30\n`;
+    expect(parseRoster(ended).map((r) => r.expiresOn)).toEqual(['2026-11-30']);
+    expect(() => parseRoster(ended, { expiringAfter: TODAY })).toThrow(/must be a date after today/);
   });
 
   it('counts comment lines, so the line number is the one an editor shows, and lists every problem at once', () => {
     const text = `# a comment\n${HEADER}\nalice1,${guid(1)},a/b,2026-01-01\n# another\nbob2,${guid(1)},b/c,2027-06-30\n`;
-    expect(() => parseRoster(text, TODAY)).toThrow(/line 3: expiresOn: must be a date after today[^]*line 5: objectId \S+ is already on line 3/);
+    expect(() => parseRoster(text, { expiringAfter: TODAY })).toThrow(/line 3: expiresOn: must be a date after today[^]*line 5: objectId \S+ is already on line 3/);
   });
 });
 
@@ -253,7 +259,7 @@ const deps = (fake: ReturnType<typeof fakeWorkspace>, parallel = 1, progress = s
 const classTask = { name: 'class-techin515', keepStack: false, program: async () => ({}) };
 
 describe('class runner', () => {
-  const roster = parseRoster(ROSTER, TODAY);
+  const roster = parseRoster(ROSTER, { expiringAfter: TODAY });
   const placement: Placement = placeApps(roster, { course, regions: ['westus2'], appsPerPlan: 10 });
   const tasks = (command: Parameters<typeof planClass>[0], options = {}) => planClass(command, roster, placement, { course, subscriptionId: SUBSCRIPTION, ...options });
   const planId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-wand-class-techin515/providers/Microsoft.Web/serverfarms/plan-wand-techin515-westus2`;
@@ -393,7 +399,7 @@ describe('class command line', () => {
       appsPerPlan: 10,
       course: 'techin515',
     });
-    expect(parseClassArgs(['plan', '--roster', 'r.csv'])).toMatchObject({ parallel: 4, regions: DEFAULT_REGIONS, sharedPlan: undefined, json: false });
+    expect(parseClassArgs(['plan', '--roster', 'r.csv'])).toMatchObject({ parallel: 4, regions: DEFAULT_REGIONS, sharedPlan: undefined, json: false, yes: false, serviceIdentity: false });
   });
 
   it.each([

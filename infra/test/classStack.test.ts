@@ -8,7 +8,7 @@ import { placeApps } from '../class/placement';
 import { parseRoster } from '../class/roster';
 
 const mocks = installMocks('class-techin515');
-const roster = parseRoster(readFileSync(join(__dirname, '..', '..', 'roster.csv'), 'utf8'), new Date('2026-12-03T12:00:00Z'));
+const roster = parseRoster(readFileSync(join(__dirname, '..', '..', 'roster.csv'), 'utf8'));
 
 async function build(placement: ReturnType<typeof placeApps>) {
   mocks.reset();
