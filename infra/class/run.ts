@@ -11,6 +11,8 @@ export interface ResultRow {
   command: RunCommand;
   result: 'ok' | 'failed' | 'absent' | 'expired' | 'kept' | 'unlisted';
   detail: string;
+  /** For what a re-run of destroy could no longer find: the one command that removes it. */
+  remove?: string;
 }
 
 export interface RunDependencies {
@@ -49,8 +51,17 @@ async function destroyLeftovers(task: StackTask, deps: RunDependencies, phase: '
     await deps.cleanup.deleteLogAnalyticsPermanently(target.subscriptionId, target.resourceGroup, target.logAnalytics);
   } else {
     deps.progress.note(`${task.stackName}: purging soft-deleted Key Vault ${target.keyVault}`);
-    await deps.cleanup.purgeKeyVault(target.subscriptionId, target.location, target.keyVault);
+    try {
+      await deps.cleanup.purgeKeyVault(target.subscriptionId, target.location, target.keyVault);
+    } catch (err) {
+      // The stack is destroyed and its outputs with it: a re-run would not know the vault's name any more.
+      return {
+        detail: `destroyed, but Key Vault ${target.keyVault} stays soft-deleted (purge failed: ${firstLine(err)})`,
+        remove: `az keyvault purge --subscription ${target.subscriptionId} -n ${target.keyVault} -l ${target.location}`,
+      };
+    }
   }
+  return undefined;
 }
 
 async function runTask(task: StackTask, command: RunCommand, deps: RunDependencies, existing: Set<string>): Promise<ResultRow> {
@@ -59,6 +70,7 @@ async function runTask(task: StackTask, command: RunCommand, deps: RunDependenci
   const stack = await deps.workspace.selectStack(task.stackName, task.create);
   const details: string[] = [];
   let outputs: Record<string, unknown> = {};
+  let leftover: { detail: string; remove: string } | undefined;
   for (const action of task.actions) {
     deps.progress.step(task.stackName, action);
     switch (action) {
@@ -85,8 +97,8 @@ async function runTask(task: StackTask, command: RunCommand, deps: RunDependenci
         details.push('destroyed');
         break;
       case 'purgeKeyVault':
-        await destroyLeftovers(task, deps, 'after', outputs);
-        details.push('soft-deleted names released');
+        leftover = await destroyLeftovers(task, deps, 'after', outputs);
+        if (!leftover) details.push('soft-deleted names released');
         break;
       case 'removeStack':
         await deps.workspace.removeStack(task.stackName);
@@ -100,6 +112,7 @@ async function runTask(task: StackTask, command: RunCommand, deps: RunDependenci
       }
     }
   }
+  if (leftover) return { ...row, result: 'failed', ...leftover };
   return { ...row, result: 'ok', detail: details.join('; ') };
 }
 
@@ -167,7 +180,8 @@ export async function runClass(command: RunCommand, classTask: ClassStackTask, t
 
   if (command === 'destroy') {
     const rows = await runStudents(command, tasks, deps);
-    const blocking = rows.filter((r) => r.result === 'failed');
+    // A stack whose destroy failed may still have an app on a plan; a vault left soft-deleted blocks nothing.
+    const blocking = rows.filter((r) => r.result === 'failed' && !r.remove);
     if (blocking.length > 0) {
       return [...rows, { stack: classTask.name, owner: '(class)', command, result: 'kept', detail: `kept: its plans still hold ${blocking.length} student app(s)` }];
     }
@@ -208,14 +222,22 @@ async function unlisted(command: RunCommand, tasks: StackTask[], deps: RunDepend
 export function formatTable(rows: ResultRow[]): string {
   const header: ResultRow = { stack: 'STACK', owner: 'OWNER', command: 'COMMAND' as RunCommand, result: 'RESULT' as ResultRow['result'], detail: 'DETAIL' };
   const all = [header, ...rows];
-  const columns: (keyof ResultRow)[] = ['stack', 'owner', 'command', 'result', 'detail'];
+  const columns = ['stack', 'owner', 'command', 'result', 'detail'] as const;
   const widths = columns.map((c) => Math.max(...all.map((r) => r[c].length)));
   return all.map((r) => columns.map((c, i) => (i === columns.length - 1 ? r[c] : r[c].padEnd(widths[i]))).join('  ')).join('\n');
 }
 
-/** After `destroy`: what is still there, and the one command that removes it (teardown is safe to re-run). */
+/**
+ * After `destroy`: what is still there, and the one command that removes it. Teardown is safe to re-run, so that is
+ * the same destroy again, except for what a re-run could no longer see (a soft-deleted vault of a destroyed stack).
+ */
 export function leftovers(rows: ResultRow[], rerun: string): string {
   const left = rows.filter((r) => r.result === 'failed' || r.result === 'kept');
   if (left.length === 0) return 'nothing left in Azure: the students\' stacks, the class plans and pool, and their soft-deleted names are gone';
-  return [`left: ${left.map((r) => r.stack).join(', ')}`, `remove it with: ${rerun}`].join('\n');
+  const again = left.filter((r) => !r.remove);
+  return [
+    'left:',
+    ...(again.length > 0 ? [`  ${again.map((r) => r.stack).join(', ')}: ${rerun}`] : []),
+    ...left.flatMap((r) => (r.remove ? [`  ${r.stack}: ${r.remove}`] : [])),
+  ].join('\n');
 }

@@ -327,8 +327,25 @@ describe('class runner', () => {
     expect(rows[1].detail).toBe('destroy failed for bob2');
     expect(fake.calls.filter((c) => c.startsWith('class-'))).toEqual([]);
     expect(leftovers(rows, 'npm run class -- destroy --roster roster.csv').split('\n')).toEqual([
-      'left: bob2, class-techin515',
-      'remove it with: npm run class -- destroy --roster roster.csv',
+      'left:',
+      '  bob2, class-techin515: npm run class -- destroy --roster roster.csv',
+    ]);
+  });
+
+  it('names a vault whose purge failed after destroy, with its own command: a re-run no longer has its name', async () => {
+    const fake = fakeWorkspace(['alice1', 'bob2', 'class-techin515']);
+    fake.cleanup.purgeKeyVault = async (_sub, _location, name) => {
+      if (name === 'kv-bob2-k3x9q2') throw new Error('HTTP 403 AuthorizationFailed\nmore');
+    };
+    const rows = await runClass('destroy', classTask, tasks('destroy'), deps(fake));
+    expect(rows.map((r) => [r.stack, r.result])).toEqual([['alice1', 'ok'], ['bob2', 'failed'], ['class-techin515', 'ok']]);
+    // The rest of bob2's teardown went on: the stack record is gone, only the soft-deleted vault is left.
+    expect(fake.calls).toContain('bob2:remove');
+    expect(fake.calls).toContain('class-techin515:destroy');
+    expect(rows[1].detail).toBe('destroyed, but Key Vault kv-bob2-k3x9q2 stays soft-deleted (purge failed: HTTP 403 AuthorizationFailed)');
+    expect(leftovers(rows, 'npm run class -- destroy --roster roster.csv').split('\n')).toEqual([
+      'left:',
+      '  bob2: az keyvault purge --subscription sub -n kv-bob2-k3x9q2 -l eastus',
     ]);
   });
 
