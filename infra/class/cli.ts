@@ -11,6 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { AzureCliCredential, DefaultAzureCredential } from '@azure/identity';
+import { StackConfigFields } from '../config/schema';
 import { azureSoftDeleteCleanup } from './azureCleanup';
 import { localClassWorkspace } from './automation';
 import { classStackName, defineClassStack } from './classStack';
@@ -52,6 +53,9 @@ export function parseClassArgs(argv: string[]) {
   if (!values.roster) throw new Error(`--roster roster.csv is required (columns ${ROSTER_COLUMNS.join(',')})`);
   const sharedPlan = values['shared-plan'];
   if (sharedPlan !== undefined && !BASIC_SKUS.includes(sharedPlan as BasicSku)) throw new Error(`--shared-plan must be ${BASIC_SKUS.join('|')}`);
+  const course = StackConfigFields.shape.course.safeParse(values.course);
+  if (!course.success) throw new Error(`--course ${course.error.issues[0].message}`);
+  if (!/^[A-Za-z0-9._-]*$/.test(values['stack-prefix'])) throw new Error('--stack-prefix may hold only letters, digits, . _ and -');
   const parallel = Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 20) throw new Error('--parallel must be a whole number from 1 to 20');
   const sharedConfig = Object.fromEntries(
@@ -64,7 +68,7 @@ export function parseClassArgs(argv: string[]) {
   return {
     command,
     roster: values.roster,
-    course: values.course,
+    course: course.data,
     regions: values.regions.split(',').map((r) => r.trim()).filter((r) => r !== ''),
     appsPerPlan: Number(values['apps-per-plan']),
     sharedPlan: sharedPlan as BasicSku | undefined,

@@ -424,6 +424,8 @@ describe('class command line', () => {
     [['up'], /--roster/],
     [['up', '--roster', 'r.csv', '--shared-plan', 'S1'], /--shared-plan must be B1/],
     [['up', '--roster', 'r.csv', '--parallel', '0'], /--parallel must be a whole number from 1 to 20/],
+    [['up', '--roster', 'r.csv', '--course', 'TECHIN 515'], /--course must be 1-32 lowercase letters, digits and hyphens/],
+    [['up', '--roster', 'r.csv', '--stack-prefix', 'lab 5/'], /--stack-prefix may hold only/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseClassArgs(argv)).toThrow(message);
   });
