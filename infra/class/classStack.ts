@@ -3,6 +3,7 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as web from '@pulumi/azure-native/web';
 import type * as inputs from '@pulumi/azure-native/types/input';
+import { classResourceGroupName, classStackName } from './classNames';
 import { ClassPool } from './classPool';
 import type { Placement, PlannedPlan } from './placement';
 
@@ -28,13 +29,6 @@ export interface ClassStackOutputs {
   poolAccountName: pulumi.Output<string>;
   poolContainer: pulumi.Output<string>;
 }
-
-export const classStackName = (course: string): string => `class-${course}`;
-export const classResourceGroupName = (course: string): string => `rg-wand-class-${course}`;
-
-/** The resource id the plan gets: deterministic, so `plan` can print every student's config without a cloud call. */
-export const planResourceId = (subscriptionId: string, course: string, plan: PlannedPlan): string =>
-  `/subscriptions/${subscriptionId}/resourceGroups/${classResourceGroupName(course)}/providers/Microsoft.Web/serverfarms/${plan.name}`;
 
 const SKUS: Record<PlannedPlan['sku'], inputs.web.SkuDescriptionArgs> = {
   F1: { name: 'F1', tier: 'Free', size: 'F1', family: 'F', capacity: 1 },

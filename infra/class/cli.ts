@@ -10,11 +10,8 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { AzureCliCredential, DefaultAzureCredential } from '@azure/identity';
 import { StackConfigFields } from '../config/schema';
-import { azureSoftDeleteCleanup } from './azureCleanup';
-import { localClassWorkspace } from './automation';
-import { classStackName, defineClassStack } from './classStack';
+import { classStackName } from './classNames';
 import { BASIC_SKUS, describePlacement, placeApps, type BasicSku } from './placement';
 import { CLASS_COMMANDS, planClass, planDocument, type ClassCommand, type RunCommand } from './plan';
 import { lineProgress, multibarProgress } from './progress';
@@ -143,6 +140,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Loaded only to run stacks: Pulumi, its Azure providers and the Azure SDK take seconds to load, and plan needs none.
+  const [{ localClassWorkspace }, { azureSoftDeleteCleanup }, { defineClassStack }, { AzureCliCredential, DefaultAzureCredential }] = await Promise.all([
+    import('./automation'),
+    import('./azureCleanup'),
+    import('./classStack'),
+    import('@azure/identity'),
+  ]);
   const command: RunCommand = args.command;
   if (command === 'destroy') await confirmDestroy(tasks.length, args.course, args.yes, process.stdin.isTTY ? askOnTerminal : undefined);
   // Said before anything is created, so an instructor can stop a costly or impossible layout in time.

@@ -1,5 +1,5 @@
 import { configKey, StackConfigFields } from '../config/schema';
-import { classStackName, planResourceId } from './classStack';
+import { classStackName, planResourceId } from './classNames';
 import type { Placement } from './placement';
 import type { RosterRow } from './roster';
 
