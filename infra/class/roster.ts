@@ -45,7 +45,7 @@ export interface RosterOptions {
  * the stack's own config rules. Every problem is reported with its line, all at once, before any cloud call.
  */
 export function parseRoster(text: string, options: RosterOptions = {}): RosterRow[] {
-  const records = parse(text, { columns: true, skip_empty_lines: true, trim: true, comment: '#', info: true }) as {
+  const records = parse(text, { bom: true, columns: true, skip_empty_lines: true, trim: true, comment: '#', info: true }) as {
     record: Record<string, string>;
     info: { lines: number };
   }[];

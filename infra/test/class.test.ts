@@ -55,6 +55,11 @@ describe('roster', () => {
     expect(() => parseRoster(text, { expiringAfter: TODAY })).toThrow(message);
   });
 
+  it('reads a roster saved by a spreadsheet (byte-order mark, CRLF line ends)', () => {
+    const excel = `\ufeff${ROSTER.replace(/\n/g, '\r\n')}`;
+    expect(parseRoster(excel, { expiringAfter: TODAY })).toEqual(parseRoster(ROSTER, { expiringAfter: TODAY }));
+  });
+
   it('accepts past expiry dates when nothing is created: teardown and status run after the class ends', () => {
     const ended = `${HEADER}\nalice1,${guid(1)},a/b,2026-11-30\n`;
     expect(parseRoster(ended).map((r) => r.expiresOn)).toEqual(['2026-11-30']);
