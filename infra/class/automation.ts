@@ -23,6 +23,12 @@ function wrap(stack: Stack): ClassStack {
   };
 }
 
+/** The resource plugins the class program uses (classStack.ts, classPool.ts). */
+const CLASS_PLUGINS = ['azure-native', 'random'];
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const packageVersion = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
+
 /** The project name of the class stack's inline program, so its stacks never mix with the students' `wandcloud` ones. */
 export const CLASS_PROJECT = 'wandcloud-class';
 
@@ -43,6 +49,9 @@ export async function localClassWorkspace(workDir: string): Promise<ClassWorkspa
       });
       const exists = (await classWorkspace.listStacks()).some((s) => s.name === name);
       if (!exists && !create) return undefined;
+      // An inline program has no node_modules of its own for Pulumi to find its providers in: install the versions
+      // this repository's SDKs were built for, as Pulumi's inline-program examples do.
+      for (const plugin of CLASS_PLUGINS) await classWorkspace.installPlugin(plugin, `v${packageVersion(`@pulumi/${plugin}`)}`);
       const stack = exists ? await Stack.select(name, classWorkspace) : await Stack.create(name, classWorkspace);
       return { ...wrap(stack), remove: () => classWorkspace.removeStack(name) };
     },
