@@ -1,15 +1,17 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { SoftDeleteCleanup } from './workspace';
 
 const ARM = 'https://management.azure.com';
 
 /**
- * Deletes past Azure's soft delete through ARM, with whatever identity `az login` or the environment
- * provides. A resource that is already gone counts as done, so teardown can be re-run after a failure.
+ * Deletes past Azure's soft delete through ARM, as the given identity (the class tool passes the instructor's
+ * az login; by default whatever identity the environment provides). A resource that is already gone counts as
+ * done, so teardown can be re-run after a failure.
  */
-export function azureSoftDeleteCleanup(credential = new DefaultAzureCredential()): SoftDeleteCleanup {
+export function azureSoftDeleteCleanup(credential: TokenCredential = new DefaultAzureCredential()): SoftDeleteCleanup {
   async function call(method: 'DELETE' | 'POST', path: string): Promise<void> {
     const token = await credential.getToken(`${ARM}/.default`);
+    if (!token) throw new Error('no Azure token: sign in with az login');
     const headers = { Authorization: `Bearer ${token.token}` };
     const response = await fetch(`${ARM}${path}`, { method, headers });
     if (response.status === 404) return;

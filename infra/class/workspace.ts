@@ -16,6 +16,11 @@ export interface ClassWorkspace {
   listStacks(): Promise<string[]>;
   selectStack(name: string, create: boolean): Promise<ClassStack>;
   removeStack(name: string): Promise<void>;
+  /**
+   * The class stack (plans and pool shared by the students): an inline program of its own project, so it is not
+   * among `listStacks`. Undefined when it does not exist and `create` is false.
+   */
+  classStack(name: string, program: () => Promise<Record<string, unknown>>, create: boolean): Promise<(ClassStack & { remove(): Promise<void> }) | undefined>;
 }
 
 /** Azure calls that Pulumi cannot make: deleting past soft-delete, so names can be reused. */

@@ -56,13 +56,13 @@ export function constrainedRoleCondition(roles: BuiltInRole[]): string {
 /**
  * Options for the identity's resources that live in, or are scoped to, the stack's resource group.
  *
- * `pulumi destroy` run by this very identity (the teardown workflow without TEARDOWN_CLIENT_ID) would
+ * `pulumi destroy` run by this very identity (the student's teardown workflow) would
  * otherwise delete its Contributor assignment, or the identity itself, before the resource group, and
  * every later delete, the group's included, would be refused. In managed-identity mode the identity,
  * its federated credentials and both role assignments go with the resource group, so Pulumi only forgets
  * them (`retainOnDelete`) and Azure removes them last, with the group. In Entra-application mode the
  * application lives in the tenant, outside the group: retaining it would leave it behind, so it is deleted
- * normally, and teardown must run as an identity outside the stack (an instructor's, TEARDOWN_CLIENT_ID).
+ * normally, and teardown must run as an identity outside the stack (the student's or instructor's own sign-in).
  */
 export function resourceGroupMemberOptions(kind: GithubIdentityKind, parent: pulumi.Resource): pulumi.CustomResourceOptions {
   return { parent, retainOnDelete: kind === 'managedIdentity' };

@@ -57,6 +57,7 @@ const UNTAGGABLE = new Set([
   'azure-native:storage:BlobContainer',
   'azure-native:storage:Blob',
   'azure-native:authorization:RoleAssignment',
+  'azure-native:authorization:RoleDefinition',
   'azure-native:web:WebAppFtpAllowed',
   'azure-native:web:WebAppScmAllowed',
   'azure-native:web:WebAppApplicationSettings',
