@@ -11,7 +11,7 @@ import { InferenceApp } from './components/inferenceApp';
 import { MlWorkspace } from './components/mlWorkspace';
 import { ModelRegistration } from './components/modelRegistration';
 import type { StackConfig } from './config/schema';
-import { readModelFolder } from './model/modelFolder';
+import { readModelFolder } from '../azureml/src/registry/modelFolder';
 import { stackNames } from './naming';
 import { stackTags } from './tags';
 

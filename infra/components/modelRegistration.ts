@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as ml from '@pulumi/azure-native/machinelearningservices';
 import * as storage from '@pulumi/azure-native/storage';
-import { modelTags, type ModelFolder } from '../model/modelFolder';
+import { modelTags, type ModelFolder } from '../../azureml/src/registry/modelFolder';
 import { identityDatastore } from './identityDatastore';
 
 export interface ModelRegistrationArgs {

@@ -9,7 +9,7 @@ import { GestureData } from '../components/gestureData';
 import { ModelRegistration } from '../components/modelRegistration';
 import { InferenceApp, PLATFORM_SETTINGS, packageBlobName } from '../components/inferenceApp';
 import { GithubDeployment, constrainedRoleCondition } from '../components/githubDeployment';
-import { readModelFolder } from '../model/modelFolder';
+import { readModelFolder } from '../../azureml/src/registry/modelFolder';
 import { stackNames } from '../naming';
 import { BUILT_IN_ROLES } from '../roles';
 import { blobNameFor } from '../../datasync/src/blobNames';

@@ -1,0 +1,145 @@
+import { ContainerClient } from '@azure/storage-blob';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArmReplay, replayCredential, replayOptions, type RecordedExchange } from '../../infra/test/helpers/armReplay';
+import { startAzurite, type Azurite } from '../../datasync/test/azurite';
+import { readRegistryRecord } from '../../gesture/src';
+import { mlClient } from '../src/clients';
+import { modelTags, readModelFolder, type ModelFolder } from '../src/registry/modelFolder';
+import { ModelRegistry } from '../src/registry/modelRegistry';
+import { nextVersion } from '../src/registry/versionNumbers';
+import { createVersion, modelsPath, registryHolding, TARGET } from './helpers/armModels';
+
+const DEFAULT_MODEL = join(__dirname, '..', '..', 'models', 'default');
+const NAME = 'wand-default';
+const LEGACY = 'e64aa253b480-s1-88a0d1c8';
+
+let work: string;
+let azurite: Azurite;
+let container: ContainerClient;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wand-azureml-registry-'));
+  azurite = await startAzurite(join(work, 'azurite'));
+  container = new ContainerClient(azurite.connectionString, 'models', { retryOptions: { maxTries: 1 } });
+  await container.create();
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A copy of the bundled model; `edit` changes one file so its content hash changes. */
+function modelCopy(label: string, edit?: string): ModelFolder {
+  const dir = join(work, label);
+  cpSync(DEFAULT_MODEL, dir, { recursive: true });
+  if (edit) appendFileSync(join(dir, 'report.md'), edit);
+  return readModelFolder(dir);
+}
+
+function registry(exchanges: RecordedExchange[]): { replay: ArmReplay; reg: ModelRegistry } {
+  const replay = new ArmReplay(exchanges);
+  const client = mlClient(replayCredential, TARGET.subscriptionId, replayOptions(replay));
+  return { replay, reg: new ModelRegistry({ client, container, target: TARGET }) };
+}
+
+const puts = (replay: ArmReplay) => replay.sent.filter((r) => r.method === 'PUT');
+
+async function blobNames(prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const b of container.listBlobsFlat({ prefix })) names.push(b.name);
+  return names.sort();
+}
+
+describe('version numbers', () => {
+  it('are one more than the highest integer, skipping legacy names', () => {
+    expect(nextVersion([])).toBe(1);
+    expect(nextVersion(['1', '2', LEGACY, '10', '3'])).toBe(11);
+    expect(nextVersion([LEGACY, '0', '-2', '1.5', '07'])).toBe(1);
+  });
+});
+
+describe('ModelRegistry against recorded ARM answers and Azurite', () => {
+  it('registers a new model as version 1: files first, then the PUT with the datastore URI and the gate tags', async () => {
+    const folder = modelCopy('first');
+    const { replay, reg } = registry([
+      { method: 'GET', path: modelsPath(NAME), apiVersion: '2024-10-01', status: 404, body: { error: { code: 'UserError', message: 'Not found' } } },
+      createVersion(NAME, '1', { version: '1', tags: modelTags(folder.manifest, folder.contentHash) }),
+    ]);
+    const registered = await reg.register(folder, { 'git.commit': 'abc1234' });
+
+    expect(replay.unmatched).toEqual([]);
+    expect(registered).toMatchObject({ name: NAME, version: 1, created: true });
+    expect(replay.sent.every((r) => r.url.searchParams.get('api-version') === '2024-10-01')).toBe(true);
+    const [put] = puts(replay);
+    const props = (put.body as { properties: { modelUri: string; modelType: string; tags: Record<string, string> } }).properties;
+    expect(props.modelUri).toBe(
+      `azureml://subscriptions/${TARGET.subscriptionId}/resourcegroups/${TARGET.resourceGroupName}/workspaces/${TARGET.workspaceName}/datastores/models/paths/${NAME}/1/`,
+    );
+    expect(props.modelType).toBe('custom_model');
+    expect(props.tags).toMatchObject({
+      contentSha256: folder.contentHash,
+      'manifest.version': folder.manifest.version,
+      'metrics.evaluation': folder.manifest.metrics.evaluation,
+      'metrics.cloud.accuracy': String(folder.manifest.metrics.cloud.accuracy),
+      labels: folder.manifest.labels.join(','),
+      recipe: 'wand',
+      'git.commit': 'abc1234',
+    });
+    expect(await blobNames(`${NAME}/1/`)).toEqual(folder.files.map((f) => `${NAME}/1/${f.relativePath}`).sort());
+  });
+
+  it('registering the same folder again is that version: no upload, no PUT', async () => {
+    const folder = modelCopy('again');
+    const { replay, reg } = registry(registryHolding(NAME, [{ version: '1', tags: modelTags(folder.manifest, folder.contentHash) }]));
+    const before = await blobNames(`${NAME}/`);
+    const registered = await reg.register(folder);
+    expect(registered).toMatchObject({ version: 1, created: false });
+    expect(puts(replay)).toEqual([]);
+    expect(await blobNames(`${NAME}/`)).toEqual(before);
+  });
+
+  it('a changed folder is the next integer after the highest, a legacy string version is skipped', async () => {
+    const old = modelCopy('old');
+    const changed = modelCopy('changed', '\nretrained\n');
+    expect(changed.contentHash).not.toBe(old.contentHash);
+    const { replay, reg } = registry([
+      ...registryHolding(NAME, [
+        { version: LEGACY, tags: { contentSha256: 'f'.repeat(64) } },
+        { version: '1', tags: modelTags(old.manifest, old.contentHash) },
+        { version: '2', tags: { contentSha256: 'e'.repeat(64) } },
+      ]),
+      createVersion(NAME, '3', { version: '3', tags: modelTags(changed.manifest, changed.contentHash) }),
+    ]);
+    const registered = await reg.register(changed);
+    expect(replay.unmatched).toEqual([]);
+    expect(registered).toMatchObject({ version: 3, created: true });
+    expect(puts(replay).map((p) => p.url.pathname)).toEqual([`${modelsPath(NAME)}/3`]);
+    // The listing is the recording before the PUT: integers only, the legacy name left out.
+    expect((await reg.versions(NAME)).map((v) => v.version)).toEqual([1, 2]);
+  });
+
+  it('downloads a version, checks its content hash and writes registry.json', async () => {
+    const folder = modelCopy('to-download');
+    const { reg } = registry(registryHolding(NAME, [{ version: '1', tags: modelTags(folder.manifest, folder.contentHash) }]));
+    const out = join(work, 'downloaded');
+    await reg.download(NAME, 1, out);
+    expect(readModelFolder(out).contentHash).toBe(folder.contentHash);
+    expect(readRegistryRecord(out)).toEqual({ name: NAME, version: '1', contentSha256: folder.contentHash });
+    expect(readFileSync(join(out, 'cloud.onnx'))).toEqual(readFileSync(join(DEFAULT_MODEL, 'cloud.onnx')));
+  });
+
+  it('refuses files that do not match the registered hash and leaves nothing behind', async () => {
+    const { reg } = registry(registryHolding(NAME, [{ version: '1', tags: { contentSha256: 'a'.repeat(64) } }]));
+    const out = join(work, 'tampered');
+    await expect(reg.download(NAME, 1, out)).rejects.toThrow(/hash to [0-9a-f]{64}, the registry says a{64}/);
+    expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('says which version is missing', async () => {
+    const { reg } = registry([{ method: 'GET', path: `${modelsPath(NAME)}/7`, status: 404, body: { error: { code: 'UserError', message: 'Not found' } } }]);
+    await expect(reg.download(NAME, 7, join(work, 'none'))).rejects.toThrow(`model ${NAME} has no version 7 in workspace ${TARGET.workspaceName}`);
+  });
+});
