@@ -1,0 +1,111 @@
+import type { AzureMachineLearningWorkspaces, JobBase } from '@azure/arm-machinelearning';
+import type { ContainerClient } from '@azure/storage-blob';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { silentProgress, type TransferProgress } from '../progress';
+import type { StackOutputs } from '../stack/outputs';
+import { codePrefix, codeVersion, type CodeSnapshot } from './codeSnapshot';
+import { jobOutputPrefix, NODE_ENVIRONMENT } from './commandJob';
+
+export interface WorkspaceClients {
+  client: AzureMachineLearningWorkspaces;
+  /** The models container: holds the code snapshot and receives the job's model folder. */
+  models: ContainerClient;
+  /** The workspace's `azureml` container, where Azure ML writes the job's logs (may be unreadable). */
+  logs: ContainerClient;
+  progress?: TransferProgress;
+}
+
+/** Uploads the code snapshot (once per content) and declares it as a code version. */
+export async function declareCode(ws: WorkspaceClients, o: StackOutputs, repoRoot: string, snapshot: CodeSnapshot): Promise<void> {
+  const prefix = codePrefix(snapshot);
+  const present = new Set<string>();
+  for await (const b of ws.models.listBlobsFlat({ prefix })) present.add(b.name.slice(prefix.length));
+  const missing = snapshot.files.filter((f) => !present.has(f));
+  const progress = ws.progress ?? silentProgress;
+  progress.start(missing.length);
+  try {
+    for (const f of missing) {
+      await ws.models.getBlockBlobClient(`${prefix}${f}`).uploadFile(join(repoRoot, f));
+      progress.fileDone(f);
+    }
+  } finally {
+    progress.stop();
+  }
+  await ws.client.codeVersions.createOrUpdate(o.resourceGroupName, o.workspaceName, 'wandcloud', codeVersion(snapshot), {
+    properties: { codeUri: `${o.blobEndpoint.replace(/\/?$/, '/')}${o.modelsContainer}/${prefix}`, description: 'wandcloud repository (tracked files, no recordings)' },
+  });
+}
+
+/** Declares the Node image as an environment version (a public image: no build, no registry of ours). */
+export async function declareEnvironment(ws: WorkspaceClients, o: StackOutputs): Promise<void> {
+  await ws.client.environmentVersions.createOrUpdate(o.resourceGroupName, o.workspaceName, NODE_ENVIRONMENT.name, NODE_ENVIRONMENT.version, {
+    properties: { image: NODE_ENVIRONMENT.image, osType: 'Linux', description: 'Node 20 (Debian bookworm) for npm run train' },
+  });
+}
+
+export async function submitJob(ws: WorkspaceClients, o: StackOutputs, jobName: string, body: JobBase): Promise<JobBase> {
+  return ws.client.jobs.createOrUpdate(o.resourceGroupName, o.workspaceName, jobName, body);
+}
+
+const FINAL = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding']);
+
+export interface WatchOptions {
+  pollMs: number;
+  /** One line of status or log; stdout in the CLI. */
+  print: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Where Azure ML keeps a job's logs in the workspace storage. */
+export const logPrefix = (jobName: string): string => `ExperimentRun/dcid.${jobName}/`;
+
+/**
+ * Polls the job until it ends, printing each status change and the new lines of its user log as they
+ * appear (read by byte offset from the workspace's `azureml` container; an identity that cannot read it
+ * gets the status only). Returns the final status.
+ */
+export async function watchJob(ws: WorkspaceClients, o: StackOutputs, jobName: string, options: WatchOptions): Promise<string> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const log = ws.logs.getBlobClient(`${logPrefix(jobName)}user_logs/std_log.txt`);
+  let offset = 0;
+  let status = '';
+  let partial = '';
+  for (;;) {
+    const job = await ws.client.jobs.get(o.resourceGroupName, o.workspaceName, jobName);
+    const now = job.properties.status ?? 'Unknown';
+    if (now !== status) options.print(`[${new Date().toISOString()}] job ${jobName}: ${now}`);
+    status = now;
+    try {
+      const props = await log.getProperties();
+      const size = props.contentLength ?? 0;
+      if (size > offset) {
+        const text = (await log.downloadToBuffer(offset, size - offset)).toString('utf8');
+        offset = size;
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) options.print(`  | ${line}`);
+      }
+    } catch {
+      // The log does not exist before the job starts, and some identities may not read workspace storage.
+    }
+    if (FINAL.has(status)) {
+      if (partial) options.print(`  | ${partial}`);
+      return status;
+    }
+    await sleep(options.pollMs);
+  }
+}
+
+/** Downloads the job's model folder from the models datastore (where its output was written). */
+export async function downloadJobOutput(ws: WorkspaceClients, o: StackOutputs, jobName: string, outDir: string): Promise<void> {
+  const prefix = jobOutputPrefix(o, jobName);
+  let count = 0;
+  for await (const b of ws.models.listBlobsFlat({ prefix })) {
+    const path = join(outDir, ...b.name.slice(prefix.length).split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    await ws.models.getBlobClient(b.name).downloadToFile(path);
+    count += 1;
+  }
+  if (count === 0) throw new Error(`job ${jobName} completed but wrote nothing to ${o.modelsContainer}/${prefix}`);
+}
