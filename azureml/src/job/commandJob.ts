@@ -28,7 +28,7 @@ export class DataChoiceError extends Error {
   override readonly name = 'DataChoiceError';
 }
 
-const workspaceId = (o: StackOutputs): string =>
+export const workspaceId = (o: StackOutputs): string =>
   `/subscriptions/${o.githubSubscriptionId}/resourceGroups/${o.resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/${o.workspaceName}`;
 
 export const datastorePath = (datastore: string, path = ''): string => `azureml://datastores/${datastore}/paths/${path}`;

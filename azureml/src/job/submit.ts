@@ -1,11 +1,13 @@
 import type { AzureMachineLearningWorkspaces, JobBase } from '@azure/arm-machinelearning';
+import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { silentProgress, type TransferProgress } from '../progress';
 import type { StackOutputs } from '../stack/outputs';
 import { codePrefix, codeVersion, type CodeSnapshot } from './codeSnapshot';
-import { jobOutputPrefix, NODE_ENVIRONMENT } from './commandJob';
+import { ML_API_VERSION } from '../clients';
+import { jobOutputPrefix, NODE_ENVIRONMENT, workspaceId } from './commandJob';
 
 export interface WorkspaceClients {
   client: AzureMachineLearningWorkspaces;
@@ -44,8 +46,22 @@ export async function declareEnvironment(ws: WorkspaceClients, o: StackOutputs):
   });
 }
 
+/**
+ * PUTs the job through the client's own pipeline (its sign-in, retries and api-version) with the body as
+ * typed, because the 2.1.1 serializer of `jobs.createOrUpdate` drops `uri` and `mode` from every uri_folder
+ * input and output (it knows no `JobInput.uri_folder` discriminator; Azure/azure-sdk-for-js#29328), and Azure
+ * then refuses the job as "missing fields". `job.test.ts` shows the drop, so a fixed release is noticed.
+ */
 export async function submitJob(ws: WorkspaceClients, o: StackOutputs, jobName: string, body: JobBase): Promise<JobBase> {
-  return ws.client.jobs.createOrUpdate(o.resourceGroupName, o.workspaceName, jobName, body);
+  const url = `${ws.client.$host}${workspaceId(o)}/jobs/${encodeURIComponent(jobName)}?api-version=${ML_API_VERSION}`;
+  const request = createPipelineRequest({ url, method: 'PUT', body: JSON.stringify(body), headers: createHttpHeaders({ 'content-type': 'application/json' }) });
+  const response = await ws.client.sendRequest(request);
+  const text = response.bodyAsText ?? '';
+  if (response.status >= 300) {
+    const message = (JSON.parse(text || '{}') as { error?: { code?: string; message?: string } }).error;
+    throw new Error(`submitting job ${jobName} failed: HTTP ${response.status} ${message?.code ?? ''} ${message?.message ?? text.slice(0, 300)}`.trim());
+  }
+  return JSON.parse(text) as JobBase;
 }
 
 const FINAL = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding']);
