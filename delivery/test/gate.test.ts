@@ -32,6 +32,11 @@ describe('evaluation gate', () => {
     expect(decideGate({ candidate: candidate(0.81), deployed: deployed(0.81), minAccuracy: 0.75 }).pass).toBe(true);
   });
 
+  it('a rollback to an earlier version is not held to the deployed figure, still to the minimum', () => {
+    expect(failed(decideGate({ candidate: candidate(0.8), deployed: deployed(0.85), minAccuracy: 0.75, rollback: true }))).toEqual([]);
+    expect(failed(decideGate({ candidate: candidate(0.7), deployed: deployed(0.85), minAccuracy: 0.75, rollback: true }))).toEqual(['minimum accuracy']);
+  });
+
   it('never lets a same-person figure pass as cross-person', () => {
     expect(failed(decideGate({ candidate: candidate(0.99, SAME), deployed: null, minAccuracy: 0.75 }))).toEqual(['cross-person evaluation']);
     expect(isCrossPerson(LODO)).toBe(true);
