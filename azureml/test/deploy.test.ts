@@ -1,8 +1,6 @@
-import { ContainerClient } from '@azure/storage-blob';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAzurite, type Azurite } from '../../datasync/test/azurite';
+import { useAzurite } from './helpers/azurite';
 import { decideGate } from '../../delivery/src/gate/decide';
 import { fetchDeployedModel } from '../../delivery/src/gate/deployedModel';
 import { modelFiles } from '../../delivery/src/package/files';
@@ -22,24 +20,10 @@ const NAME = 'wand-default';
 const DEFAULT_MODEL = resolve(__dirname, '..', '..', 'models', 'default');
 const CROSS = 'leave-one-dataset-out over 3 datasets; accuracy = mean over held-out people';
 
-let work: string;
-let azurite: Azurite;
-let container: ContainerClient;
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'wand-azureml-deploy-'));
-  azurite = await startAzurite(join(work, 'azurite'));
-  container = new ContainerClient(azurite.connectionString, 'models', { retryOptions: { maxTries: 1 } });
-  await container.create();
-});
-
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+const azurite = useAzurite('deploy', ['models']);
 
 const registryOn = (exchanges: RecordedExchange[]) =>
-  new ModelRegistry({ client: mlClient(replayCredential, TARGET.subscriptionId, replayOptions(new ArmReplay(exchanges))), container, target: TARGET });
+  new ModelRegistry({ client: mlClient(replayCredential, TARGET.subscriptionId, replayOptions(new ArmReplay(exchanges))), container: azurite.connect('models'), target: TARGET });
 
 describe('deploying registered version N', () => {
   let downloaded: string;
@@ -47,13 +31,13 @@ describe('deploying registered version N', () => {
   let v2: VersionRecord;
 
   beforeAll(async () => {
-    const candidateDir = join(work, 'job-output');
+    const candidateDir = join(azurite.work, 'job-output');
     cpSync(DEFAULT_MODEL, candidateDir, { recursive: true });
     const folder = readModelFolder(candidateDir);
     v1 = { version: '1', tags: { labels: 'O,V,Z', 'metrics.evaluation': CROSS, 'metrics.cloud.accuracy': '0.5', contentSha256: 'b'.repeat(64) } };
     v2 = { version: '2', tags: modelTags(folder.manifest, folder.contentHash) };
     await registryOn([...registryHolding(NAME, [v1]), createVersion(NAME, '2', v2)]).register(folder);
-    downloaded = join(work, 'registered-2');
+    downloaded = join(azurite.work, 'registered-2');
     await registryOn(registryHolding(NAME, [v1, v2])).download(NAME, 2, downloaded);
   });
 

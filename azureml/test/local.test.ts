@@ -1,9 +1,7 @@
-import { ContainerClient } from '@azure/storage-blob';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startAzurite, type Azurite } from '../../datasync/test/azurite';
+import { useAzurite } from './helpers/azurite';
 import { copyRecordings, SAMPLE } from '../../datasync/test/fixtures';
 import { uploadRecordings } from '../../datasync/src/upload';
 import { ArmReplay, replayCredential, replayOptions } from '../../infra/test/helpers/armReplay';
@@ -21,26 +19,17 @@ const REPO = resolve(__dirname, '..', '..');
 /** Few recordings and a short training: this tests the command path, not the model. */
 const SMALL = ['--epochs', '2', '--max-folds', '2', '--curve', 'none', '--no-baseline', '--golden', '6'];
 
-let work: string;
-let azurite: Azurite;
-const connect = (name: string) => new ContainerClient(azurite.connectionString, name, { retryOptions: { maxTries: 1 } });
+const azurite = useAzurite('local', ['gestures', 'pool', 'models']);
+const connect = azurite.connect;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'wand-azureml-local-'));
-  azurite = await startAzurite(join(work, 'azurite'));
-  for (const name of ['gestures', 'pool', 'models']) await connect(name).create();
   // Two students' uploads into the gestures container (npm run data:upload), one into the class pool.
-  const alice = join(work, 'rec', 'alice');
-  const bob = join(work, 'rec', 'bob');
+  const alice = join(azurite.work, 'rec', 'alice');
+  const bob = join(azurite.work, 'rec', 'bob');
   copyRecordings(SAMPLE, alice, 12);
   copyRecordings(SAMPLE, bob, 12, (f) => f.replace('Cherry', 'Bob'));
   await uploadRecordings({ container: connect('gestures'), dir: alice, owner: 'alice' });
   await uploadRecordings({ container: connect('pool'), dir: bob, owner: 'bob' });
-});
-
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe('train:azureml --local against Azurite', () => {
@@ -48,7 +37,7 @@ describe('train:azureml --local against Azurite', () => {
   const outputs = { ...STACK_OUTPUTS, poolContainer: 'pool', poolDatastore: 'classpool' };
 
   beforeAll(async () => {
-    modelDir = await runLocal({ outputs, data: 'both', trainArgs: SMALL, workDir: join(work, 'run'), repoRoot: REPO, connect });
+    modelDir = await runLocal({ outputs, data: 'both', trainArgs: SMALL, workDir: join(azurite.work, 'run'), repoRoot: REPO, connect });
   }, 180_000);
 
   it('trains on the uploaded recordings of both inputs and writes a model folder that npm run evaluate accepts', () => {
@@ -56,7 +45,7 @@ describe('train:azureml --local against Azurite', () => {
     expect(manifest.name).toBe('wand-default');
     expect(manifest.data.recordings).toBe(72);
     expect(manifest.data.people).toBe(2);
-    const evaluate = spawnSync(join(REPO, 'node_modules', '.bin', 'tsx'), ['training/src/cli/evaluate.ts', '--model', modelDir, '--data', join(work, 'run', 'inputs'), '--json'], {
+    const evaluate = spawnSync(join(REPO, 'node_modules', '.bin', 'tsx'), ['training/src/cli/evaluate.ts', '--model', modelDir, '--data', join(azurite.work, 'run', 'inputs'), '--json'], {
       cwd: REPO,
       encoding: 'utf8',
     });
@@ -93,9 +82,9 @@ describe('train:azureml --local against Azurite', () => {
 
   it('says when an input holds no recordings, and when the stack has no class pool', async () => {
     await connect('empty').create();
-    await expect(runLocal({ outputs: { ...outputs, gestureContainer: 'empty' }, data: 'own', trainArgs: SMALL, workDir: join(work, 'empty'), repoRoot: REPO, connect })).rejects.toThrow(
+    await expect(runLocal({ outputs: { ...outputs, gestureContainer: 'empty' }, data: 'own', trainArgs: SMALL, workDir: join(azurite.work, 'empty'), repoRoot: REPO, connect })).rejects.toThrow(
       'input own (container empty) holds no recordings: npm run data:upload first',
     );
-    await expect(runLocal({ outputs: STACK_OUTPUTS, data: 'pool', trainArgs: SMALL, workDir: join(work, 'nopool'), repoRoot: REPO, connect })).rejects.toThrow(/use --data own/);
+    await expect(runLocal({ outputs: STACK_OUTPUTS, data: 'pool', trainArgs: SMALL, workDir: join(azurite.work, 'nopool'), repoRoot: REPO, connect })).rejects.toThrow(/use --data own/);
   });
 });

@@ -1,9 +1,7 @@
-import { ContainerClient } from '@azure/storage-blob';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArmReplay, replayCredential, replayOptions, type RecordedExchange } from '../../infra/test/helpers/armReplay';
-import { startAzurite, type Azurite } from '../../datasync/test/azurite';
+import { useAzurite } from './helpers/azurite';
 import { readRegistryRecord } from '../../gesture/src';
 import { mlClient } from '../src/clients';
 import { modelTags, readModelFolder, type ModelFolder } from '../src/registry/modelFolder';
@@ -15,25 +13,12 @@ const DEFAULT_MODEL = join(__dirname, '..', '..', 'models', 'default');
 const NAME = 'wand-default';
 const LEGACY = 'e64aa253b480-s1-88a0d1c8';
 
-let work: string;
-let azurite: Azurite;
-let container: ContainerClient;
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'wand-azureml-registry-'));
-  azurite = await startAzurite(join(work, 'azurite'));
-  container = new ContainerClient(azurite.connectionString, 'models', { retryOptions: { maxTries: 1 } });
-  await container.create();
-});
-
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+const azurite = useAzurite('registry', ['models']);
+const models = () => azurite.connect('models');
 
 /** A copy of the bundled model; `edit` changes one file so its content hash changes. */
 function modelCopy(label: string, edit?: string): ModelFolder {
-  const dir = join(work, label);
+  const dir = join(azurite.work, label);
   cpSync(DEFAULT_MODEL, dir, { recursive: true });
   if (edit) appendFileSync(join(dir, 'report.md'), edit);
   return readModelFolder(dir);
@@ -42,14 +27,14 @@ function modelCopy(label: string, edit?: string): ModelFolder {
 function registry(exchanges: RecordedExchange[]): { replay: ArmReplay; reg: ModelRegistry } {
   const replay = new ArmReplay(exchanges);
   const client = mlClient(replayCredential, TARGET.subscriptionId, replayOptions(replay));
-  return { replay, reg: new ModelRegistry({ client, container, target: TARGET }) };
+  return { replay, reg: new ModelRegistry({ client, container: models(), target: TARGET }) };
 }
 
 const puts = (replay: ArmReplay) => replay.sent.filter((r) => r.method === 'PUT');
 
 async function blobNames(prefix: string): Promise<string[]> {
   const names: string[] = [];
-  for await (const b of container.listBlobsFlat({ prefix })) names.push(b.name);
+  for await (const b of models().listBlobsFlat({ prefix })) names.push(b.name);
   return names.sort();
 }
 
@@ -124,7 +109,7 @@ describe('ModelRegistry against recorded ARM answers and Azurite', () => {
   it('downloads a version, checks its content hash and writes registry.json', async () => {
     const folder = modelCopy('to-download');
     const { reg } = registry(registryHolding(NAME, [{ version: '1', tags: modelTags(folder.manifest, folder.contentHash) }]));
-    const out = join(work, 'downloaded');
+    const out = join(azurite.work, 'downloaded');
     await reg.download(NAME, 1, out);
     expect(readModelFolder(out).contentHash).toBe(folder.contentHash);
     expect(readRegistryRecord(out)).toEqual({ name: NAME, version: '1', contentSha256: folder.contentHash });
@@ -133,13 +118,13 @@ describe('ModelRegistry against recorded ARM answers and Azurite', () => {
 
   it('refuses files that do not match the registered hash and leaves nothing behind', async () => {
     const { reg } = registry(registryHolding(NAME, [{ version: '1', tags: { contentSha256: 'a'.repeat(64) } }]));
-    const out = join(work, 'tampered');
+    const out = join(azurite.work, 'tampered');
     await expect(reg.download(NAME, 1, out)).rejects.toThrow(/hash to [0-9a-f]{64}, the registry says a{64}/);
     expect(() => readdirSync(out)).toThrow();
   });
 
   it('says which version is missing', async () => {
     const { reg } = registry([{ method: 'GET', path: `${modelsPath(NAME)}/7`, status: 404, body: { error: { code: 'UserError', message: 'Not found' } } }]);
-    await expect(reg.download(NAME, 7, join(work, 'none'))).rejects.toThrow(`model ${NAME} has no version 7 in workspace ${TARGET.workspaceName}`);
+    await expect(reg.download(NAME, 7, join(azurite.work, 'none'))).rejects.toThrow(`model ${NAME} has no version 7 in workspace ${TARGET.workspaceName}`);
   });
 });

@@ -1,8 +1,6 @@
-import { ContainerClient } from '@azure/storage-blob';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAzurite, type Azurite } from '../../datasync/test/azurite';
+import { useAzurite } from './helpers/azurite';
 import { ArmReplay, replayCredential, replayOptions, type RecordedExchange } from '../../infra/test/helpers/armReplay';
 import { mlClient } from '../src/clients';
 import { codePrefix, codeVersion, type CodeSnapshot } from '../src/job/codeSnapshot';
@@ -13,20 +11,8 @@ import { STACK_OUTPUTS } from './helpers/stack';
 const WS = `/subscriptions/${TARGET.subscriptionId}/resourceGroups/${TARGET.resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/${TARGET.workspaceName}`;
 const JOB = 'wand-train-20261203060000-abcd';
 
-let work: string;
-let azurite: Azurite;
-const connect = (name: string) => new ContainerClient(azurite.connectionString, name, { retryOptions: { maxTries: 1 } });
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'wand-azureml-submit-'));
-  azurite = await startAzurite(join(work, 'azurite'));
-  for (const name of ['models', 'azureml']) await connect(name).create();
-});
-
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+const azurite = useAzurite('submit', ['models', 'azureml']);
+const connect = azurite.connect;
 
 const jobState = (status: string): RecordedExchange => ({
   method: 'GET',
@@ -42,7 +28,7 @@ function clients(exchanges: RecordedExchange[]): { ws: WorkspaceClients; replay:
 
 describe('submitting and following a job', () => {
   it('uploads the code snapshot once per content and declares it as a code version', async () => {
-    const repo = join(work, 'repo');
+    const repo = join(azurite.work, 'repo');
     mkdirSync(join(repo, 'training'), { recursive: true });
     writeFileSync(join(repo, 'package.json'), '{}');
     writeFileSync(join(repo, 'training', 'train.ts'), 'export {};');
@@ -93,9 +79,9 @@ describe('submitting and following a job', () => {
     await models.getBlockBlobClient(`wand-default/jobs/${JOB}/model.json`).upload('{}', 2);
     await models.getBlockBlobClient(`wand-default/jobs/${JOB}/images/a.svg`).upload('<svg/>', 6);
     const { ws } = clients([]);
-    const out = join(work, 'job-output');
+    const out = join(azurite.work, 'job-output');
     await downloadJobOutput(ws, STACK_OUTPUTS, JOB, out);
     expect(readFileSync(join(out, 'images', 'a.svg'), 'utf8')).toBe('<svg/>');
-    await expect(downloadJobOutput(ws, STACK_OUTPUTS, 'other-job', join(work, 'none'))).rejects.toThrow('wrote nothing to models/wand-default/jobs/other-job/');
+    await expect(downloadJobOutput(ws, STACK_OUTPUTS, 'other-job', join(azurite.work, 'none'))).rejects.toThrow('wrote nothing to models/wand-default/jobs/other-job/');
   });
 });
