@@ -65,13 +65,21 @@ describe('submitting and following a job', () => {
         if (text) await log.upload(text, text.length);
       },
     });
-    expect(status).toBe('Completed');
+    expect(status).toEqual({ status: 'Completed', errors: [] });
     expect(printed).toEqual([`job ${JOB}: Queued`, `job ${JOB}: Running`, '  | epoch 1/2', '  | epoch 2/2', `job ${JOB}: Completed`, '  | wrote /mnt/model (report.md)']);
   });
 
-  it('returns a failed status (the CLI then prints where the logs are)', async () => {
-    const { ws } = clients([jobState('Failed')]);
-    await expect(watchJob(ws, STACK_OUTPUTS, JOB, { pollMs: 0, print: () => undefined })).resolves.toBe('Failed');
+  it('returns a failed status with the error the job reports (the CLI prints it and where the logs are)', async () => {
+    const failed = jobState('Failed');
+    (failed.body as { properties: Record<string, unknown> }).properties.services = {
+      Studio: { jobServiceType: 'Studio', endpoint: 'https://ml.azure.com/runs/x' },
+      Tracking: { jobServiceType: 'Tracking', errorMessage: 'UserError: Execution failed. User process exited with status code 1.' },
+    };
+    const { ws } = clients([failed]);
+    await expect(watchJob(ws, STACK_OUTPUTS, JOB, { pollMs: 0, print: () => undefined })).resolves.toEqual({
+      status: 'Failed',
+      errors: ['Tracking: UserError: Execution failed. User process exited with status code 1.'],
+    });
   });
 
   it('downloads the job output from the models datastore, and says when the job wrote nothing', async () => {

@@ -97,8 +97,9 @@ async function main(): Promise<number> {
     const submitted = await submitJob(ws, outputs, jobName, body);
     const studio = submitted.properties.services?.Studio?.endpoint;
     console.log(`submitted ${jobName}${studio ? `: ${studio}` : ''}`);
-    const status = await watchJob(ws, outputs, jobName, { pollMs: 15_000, print: (l) => console.log(l) });
+    const { status, errors } = await watchJob(ws, outputs, jobName, { pollMs: 15_000, print: (l) => console.log(l) });
     if (status !== 'Completed') {
+      for (const error of errors) console.error(`  ${error}`);
       console.error(`job ${jobName} ended ${status}. Logs: ${outputs.blobEndpoint}azureml/${logPrefix(jobName)} (user_logs/std_log.txt)${studio ? `, or ${studio}` : ''}`);
       return 1;
     }

@@ -79,9 +79,15 @@ export const logPrefix = (jobName: string): string => `ExperimentRun/dcid.${jobN
 /**
  * Polls the job until it ends, printing each status change and the new lines of its user log as they
  * appear (read by byte offset from the workspace's `azureml` container; an identity that cannot read it
- * gets the status only). Returns the final status.
+ * gets the status only). Returns the final status and the errors the job's services report.
  */
-export async function watchJob(ws: WorkspaceClients, o: StackOutputs, jobName: string, options: WatchOptions): Promise<string> {
+export interface JobOutcome {
+  status: string;
+  /** What the job's services report as errors (Azure ML puts a failed job's error there, not on the job). */
+  errors: string[];
+}
+
+export async function watchJob(ws: WorkspaceClients, o: StackOutputs, jobName: string, options: WatchOptions): Promise<JobOutcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const log = ws.logs.getBlobClient(`${logPrefix(jobName)}user_logs/std_log.txt`);
   let offset = 0;
@@ -90,6 +96,7 @@ export async function watchJob(ws: WorkspaceClients, o: StackOutputs, jobName: s
   for (;;) {
     const job = await ws.client.jobs.get(o.resourceGroupName, o.workspaceName, jobName);
     const now = job.properties.status ?? 'Unknown';
+    const errors = Object.entries(job.properties.services ?? {}).flatMap(([name, service]) => (service?.errorMessage ? [`${name}: ${service.errorMessage}`] : []));
     if (now !== status) options.print(`[${new Date().toISOString()}] job ${jobName}: ${now}`);
     status = now;
     try {
@@ -107,7 +114,7 @@ export async function watchJob(ws: WorkspaceClients, o: StackOutputs, jobName: s
     }
     if (FINAL.has(status)) {
       if (partial) options.print(`  | ${partial}`);
-      return status;
+      return { status, errors };
     }
     await sleep(options.pollMs);
   }
