@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { useAzurite } from './helpers/azurite';
 import { copyRecordings, SAMPLE } from '../../datasync/test/fixtures';
@@ -19,7 +19,7 @@ const REPO = resolve(__dirname, '..', '..');
 /** Few recordings and a short training: this tests the command path, not the model. */
 const SMALL = ['--epochs', '2', '--max-folds', '2', '--curve', 'none', '--no-baseline', '--golden', '6'];
 
-const azurite = useAzurite('local', ['gestures', 'pool', 'models']);
+const azurite = useAzurite('local', ['gestures', 'pool', 'models', 'empty']);
 const connect = azurite.connect;
 
 beforeAll(async () => {
@@ -81,10 +81,23 @@ describe('train:azureml --local against Azurite', () => {
   });
 
   it('says when an input holds no recordings, and when the stack has no class pool', async () => {
-    await connect('empty').create();
     await expect(runLocal({ outputs: { ...outputs, gestureContainer: 'empty' }, data: 'own', trainArgs: SMALL, workDir: join(azurite.work, 'empty'), repoRoot: REPO, connect })).rejects.toThrow(
       'input own (container empty) holds no recordings: npm run data:upload first',
     );
     await expect(runLocal({ outputs: STACK_OUTPUTS, data: 'pool', trainArgs: SMALL, workDir: join(azurite.work, 'nopool'), repoRoot: REPO, connect })).rejects.toThrow(/use --data own/);
   });
+
+  it('is what `npm run train:azureml -- --local` runs (the workflow\'s runner path), with the containers of the connection string', () => {
+    const outputsFile = join(azurite.work, 'outputs.json');
+    writeFileSync(outputsFile, JSON.stringify(outputs));
+    const work = join(azurite.work, 'cli-run');
+    const cli = spawnSync(join(REPO, 'node_modules', '.bin', 'tsx'), ['azureml/src/cli/train-azureml.ts', '--outputs', outputsFile, '--data', 'own', '--local', '--work', work, '--no-register', '--', ...SMALL], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString },
+    });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain(`model folder: ${join(work, 'model')}`);
+    expect(readManifest(join(work, 'model')).data.recordings).toBe(36);
+  }, 120_000);
 });

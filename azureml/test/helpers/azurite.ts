@@ -7,6 +7,8 @@ import { startAzurite, type Azurite } from '../../../datasync/test/azurite';
 /** A scratch folder and a per-suite Azurite (datasync's helper) holding `containers`, for one test file. */
 export interface AzuriteFixture {
   readonly work: string;
+  /** For a child process (AZURE_STORAGE_CONNECTION_STRING), as the CLIs take it. */
+  readonly connectionString: string;
   connect(container: string): ContainerClient;
 }
 
@@ -26,8 +28,12 @@ export function useAzurite(label: string, containers: string[]): AzuriteFixture 
     get work() {
       return work;
     },
-    // No retries: a failing call fails the test at once instead of backing off.
-    connect: (container) => new ContainerClient((azurite as Azurite).connectionString, container, { retryOptions: { maxTries: 1 } }),
+    get connectionString() {
+      return (azurite as Azurite).connectionString;
+    },
+    // One quick retry only: a kept-alive socket Azurite closed while a test blocked on a child process is
+    // retried at once; anything else fails the test instead of backing off for a minute.
+    connect: (container) => new ContainerClient((azurite as Azurite).connectionString, container, { retryOptions: { maxTries: 2, retryDelayInMs: 50 } }),
   };
   return fixture;
 }
