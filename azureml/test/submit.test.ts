@@ -1,10 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useAzurite } from './helpers/azurite';
 import { ArmReplay, replayCredential, replayOptions, type RecordedExchange } from '../../infra/test/helpers/armReplay';
 import { mlClient } from '../src/clients';
 import { codePrefix, codeVersion, type CodeSnapshot } from '../src/job/codeSnapshot';
-import { declareCode, downloadJobOutput, logPrefix, watchJob, type WorkspaceClients } from '../src/job/submit';
+import { declareCode, downloadJobOutput, JobFailedError, logPrefix, trainInAzure, watchJob, type WorkspaceClients } from '../src/job/submit';
+import { buildTrainJob, codeVersionId, environmentVersionId } from '../src/job/commandJob';
+import { readModelFolder } from '../src/registry/modelFolder';
+import { ModelRegistry } from '../src/registry/modelRegistry';
+import { createVersion, modelsPath, registryHolding } from './helpers/armModels';
 import { TARGET } from './helpers/armModels';
 import { STACK_OUTPUTS } from './helpers/stack';
 
@@ -91,5 +95,64 @@ describe('submitting and following a job', () => {
     await downloadJobOutput(ws, STACK_OUTPUTS, JOB, out);
     expect(readFileSync(join(out, 'images', 'a.svg'), 'utf8')).toBe('<svg/>');
     await expect(downloadJobOutput(ws, STACK_OUTPUTS, 'other-job', join(azurite.work, 'none'))).rejects.toThrow('wrote nothing to models/wand-default/jobs/other-job/');
+  });
+
+  it('runs the Azure path in order and registers the job output as the next version, tagged with the job', async () => {
+    const repo = join(azurite.work, 'repo2');
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, 'package.json'), '{}');
+    const snapshot: CodeSnapshot = { files: ['package.json'], sha256: 'd'.repeat(64) };
+    const job = 'wand-train-20261203070000-wxyz';
+    // What the job wrote to its output on the models datastore: an exported model folder.
+    const models = connect('models');
+    const exported = join(__dirname, '..', '..', 'models', 'default');
+    for (const f of readdirSync(exported)) await models.getBlockBlobClient(`wand-default/jobs/${job}/${f}`).uploadFile(join(exported, f));
+    const ok = (method: string, path: string, body: unknown): RecordedExchange => ({ method, path, apiVersion: '2024-10-01', status: 200, body });
+    const state = (status: string) => ({ ...jobState(status), path: `${WS}/jobs/${job}` });
+    const { ws, replay } = clients([
+      ok('PUT', `${WS}/codes/wandcloud/versions/${codeVersion(snapshot)}`, { properties: {} }),
+      ok('PUT', `${WS}/environments/wandcloud-node/versions/20-bookworm`, { properties: { image: 'node:20-bookworm' } }),
+      { ...ok('PUT', `${WS}/jobs/${job}`, { name: job, properties: { jobType: 'Command', status: 'NotStarted' } }), status: 201 },
+      state('Completed'),
+    ]);
+    const outDir = join(azurite.work, 'from-job');
+    const printed: string[] = [];
+    const body = buildTrainJob({ outputs: STACK_OUTPUTS, jobName: job, compute: 'serverless', data: 'own', codeId: codeVersionId(STACK_OUTPUTS, codeVersion(snapshot)), environmentId: environmentVersionId(STACK_OUTPUTS), trainArgs: [] });
+    await trainInAzure(ws, STACK_OUTPUTS, { jobName: job, repoRoot: repo, snapshot, body, outDir, watch: { pollMs: 0, print: (l) => printed.push(l) } });
+    expect(replay.unmatched).toEqual([]);
+    expect(replay.sent.map((r) => `${r.method} ${r.url.pathname.slice(WS.length)}`)).toEqual([
+      `PUT /codes/wandcloud/versions/${codeVersion(snapshot)}`,
+      'PUT /environments/wandcloud-node/versions/20-bookworm',
+      `PUT /jobs/${job}`,
+      `GET /jobs/${job}`,
+    ]);
+    expect(replay.sent[1].body).toEqual({ properties: { image: 'node:20-bookworm', osType: 'Linux', description: expect.any(String) } });
+
+    const folder = readModelFolder(outDir);
+    const registryReplay = new ArmReplay([
+      ...registryHolding('wand-default', [{ version: '1', tags: { contentSha256: 'e'.repeat(64) } }]),
+      createVersion('wand-default', '2', { version: '2' }),
+    ]);
+    const registry = new ModelRegistry({ client: mlClient(replayCredential, TARGET.subscriptionId, replayOptions(registryReplay)), container: models, target: TARGET });
+    const registered = await registry.register(folder, { 'azureml.job': job });
+    expect(registered).toMatchObject({ version: 2, created: true });
+    const put = registryReplay.sent.find((r) => r.method === 'PUT');
+    expect(put?.url.pathname).toBe(`${modelsPath('wand-default')}/2`);
+    expect((put?.body as { properties: { tags: Record<string, string> } }).properties.tags['azureml.job']).toBe(job);
+    const copied: string[] = [];
+    for await (const b of models.listBlobsFlat({ prefix: 'wand-default/2/' })) copied.push(b.name.slice('wand-default/2/'.length));
+    expect(copied.sort()).toEqual(readdirSync(exported).sort());
+  });
+
+  it('a job that fails stops the run with its errors and the log location, before anything is downloaded', async () => {
+    const failed = jobState('Failed');
+    const snapshot: CodeSnapshot = { files: [], sha256: 'f'.repeat(64) };
+    const ok = (path: string): RecordedExchange => ({ method: 'PUT', path, status: 200, body: { properties: {} } });
+    const { ws } = clients([ok(`${WS}/codes/wandcloud/versions/${codeVersion(snapshot)}`), ok(`${WS}/environments/wandcloud-node/versions/20-bookworm`), { ...ok(`${WS}/jobs/${JOB}`), body: { properties: { jobType: 'Command' } } }, failed]);
+    const body = buildTrainJob({ outputs: STACK_OUTPUTS, jobName: JOB, compute: 'serverless', data: 'own', codeId: 'c', environmentId: 'e', trainArgs: [] });
+    const error = await trainInAzure(ws, STACK_OUTPUTS, { jobName: JOB, repoRoot: azurite.work, snapshot, body, outDir: join(azurite.work, 'never'), watch: { pollMs: 0, print: () => undefined } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect((error as Error).message).toBe(`job ${JOB} ended Failed\nlogs: ${STACK_OUTPUTS.blobEndpoint}azureml/ExperimentRun/dcid.${JOB}/user_logs/std_log.txt`);
+    expect(() => readdirSync(join(azurite.work, 'never'))).toThrow();
   });
 });

@@ -9,7 +9,7 @@ import { mlClient, registryTarget, stackContainer } from '../clients';
 import { codeSnapshot, codeVersion, type CodeSnapshot } from '../job/codeSnapshot';
 import { buildTrainJob, codeVersionId, environmentVersionId, type DataChoice } from '../job/commandJob';
 import { runLocal } from '../job/local';
-import { declareCode, declareEnvironment, downloadJobOutput, logPrefix, submitJob, watchJob, type WorkspaceClients } from '../job/submit';
+import { trainInAzure, type WorkspaceClients } from '../job/submit';
 import { transferBar } from '../progress';
 import { readModelFolder } from '../registry/modelFolder';
 import { ModelRegistry } from '../registry/modelRegistry';
@@ -91,20 +91,8 @@ async function main(): Promise<number> {
       progress: transferBar('Uploading code'),
     };
     const snapshot = codeSnapshot(REPO);
-    await declareCode(ws, outputs, REPO, snapshot);
-    await declareEnvironment(ws, outputs);
-    const body = jobBody(snapshot);
-    const submitted = await submitJob(ws, outputs, jobName, body);
-    const studio = submitted.properties.services?.Studio?.endpoint;
-    console.log(`submitted ${jobName}${studio ? `: ${studio}` : ''}`);
-    const { status, errors } = await watchJob(ws, outputs, jobName, { pollMs: 15_000, print: (l) => console.log(l) });
-    if (status !== 'Completed') {
-      for (const error of errors) console.error(`  ${error}`);
-      console.error(`job ${jobName} ended ${status}. Logs: ${outputs.blobEndpoint}azureml/${logPrefix(jobName)} (user_logs/std_log.txt)${studio ? `, or ${studio}` : ''}`);
-      return 1;
-    }
     modelDir = mkdtempSync(join(tmpdir(), `${jobName}-`));
-    await downloadJobOutput(ws, outputs, jobName, modelDir);
+    await trainInAzure(ws, outputs, { jobName, repoRoot: REPO, snapshot, body: jobBody(snapshot), outDir: modelDir, watch: { pollMs: 15_000, print: (l) => console.log(l) } });
     extraTags = { ...extraTags, 'azureml.job': jobName };
   }
   console.log(`model folder: ${modelDir}`);

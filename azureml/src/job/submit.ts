@@ -132,3 +132,37 @@ export async function downloadJobOutput(ws: WorkspaceClients, o: StackOutputs, j
   }
   if (count === 0) throw new Error(`job ${jobName} completed but wrote nothing to ${o.modelsContainer}/${prefix}`);
 }
+
+/** A job that did not complete: the message holds its errors and where its logs are. */
+export class JobFailedError extends Error {
+  override readonly name = 'JobFailedError';
+}
+
+export interface TrainInAzureOptions {
+  jobName: string;
+  repoRoot: string;
+  snapshot: CodeSnapshot;
+  body: JobBase;
+  /** Where the job's model folder is downloaded (new or empty). */
+  outDir: string;
+  watch: WatchOptions;
+}
+
+/**
+ * The whole Azure ML run: code and environment declared, job submitted and followed to its end, its model
+ * folder downloaded to `outDir`. Throws JobFailedError for a job that ends other than Completed.
+ */
+export async function trainInAzure(ws: WorkspaceClients, o: StackOutputs, options: TrainInAzureOptions): Promise<void> {
+  const { jobName, watch } = options;
+  await declareCode(ws, o, options.repoRoot, options.snapshot);
+  await declareEnvironment(ws, o);
+  const submitted = await submitJob(ws, o, jobName, options.body);
+  const studio = submitted.properties.services?.Studio?.endpoint;
+  watch.print(`submitted ${jobName}${studio ? `: ${studio}` : ''}`);
+  const { status, errors } = await watchJob(ws, o, jobName, watch);
+  if (status !== 'Completed') {
+    const where = `${o.blobEndpoint.replace(/\/?$/, '/')}azureml/${logPrefix(jobName)}user_logs/std_log.txt${studio ? ` (or ${studio})` : ''}`;
+    throw new JobFailedError([`job ${jobName} ended ${status}`, ...errors.map((e) => `  ${e}`), `logs: ${where}`].join('\n'));
+  }
+  await downloadJobOutput(ws, o, jobName, options.outDir);
+}
