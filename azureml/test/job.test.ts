@@ -143,6 +143,17 @@ describe('npm run train:azureml -- --dry-run --json', () => {
     expect(body.properties.command).toContain('--epochs 4');
   });
 
+  it('--data auto (the default) adds the class pool only on a stack that has one', () => {
+    const inputsOf = (outputs: object): string[] => {
+      const file = join(work, 'auto.json');
+      writeFileSync(file, JSON.stringify(outputs));
+      const result = run(['--outputs', file, '--dry-run', '--json']);
+      return Object.keys((JSON.parse(result.stdout) as { body: SentJob }).body.properties.inputs).sort();
+    };
+    expect(inputsOf(WITH_POOL)).toEqual(['own', 'pool']);
+    expect(inputsOf(STACK_OUTPUTS)).toEqual(['own']);
+  });
+
   it('refuses a bad option or a stack without the outputs it needs, in one line', () => {
     const outputs = join(work, 'partial.json');
     writeFileSync(outputs, JSON.stringify({ ...STACK_OUTPUTS, modelsDatastore: undefined }));

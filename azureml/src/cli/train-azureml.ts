@@ -17,11 +17,11 @@ import { gitCommit, provenanceTags } from '../registry/provenance';
 import { readStackOutputs, stackOptions, stackSource } from './connect';
 
 const USAGE = `usage: npm run train:azureml -- --stack <stack> | --outputs <outputs.json>
-  [--compute serverless|<compute name>] [--data own|pool|both] [--dry-run --json] [--local [--work <dir>]]
+  [--compute serverless|<compute name>] [--data auto|own|pool|both] [--dry-run --json] [--local [--work <dir>]]
   [--no-register] [--json-out <file>] [-- <npm run train options, e.g. --epochs 10>]`;
 
 const REPO = resolve(__dirname, '..', '..', '..');
-const DATA = ['own', 'pool', 'both'] as const;
+const DATA = ['auto', 'own', 'pool', 'both'] as const;
 
 const jobNameNow = (): string => `wand-train-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 6)}`;
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     options: {
       ...stackOptions,
       compute: { type: 'string', default: 'serverless' },
-      data: { type: 'string', default: 'own' },
+      data: { type: 'string', default: 'auto' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       local: { type: 'boolean', default: false },
@@ -44,16 +44,17 @@ async function main(): Promise<number> {
       'json-out': { type: 'string' },
     },
   });
-  if (!DATA.includes(values.data as DataChoice)) {
-    console.error(`--data must be own, pool or both, got "${values.data}"\n${USAGE}`);
+  if (!DATA.includes(values.data as (typeof DATA)[number])) {
+    console.error(`--data must be auto, own, pool or both, got "${values.data}"\n${USAGE}`);
     return 2;
   }
   if (!/^(serverless|[A-Za-z][A-Za-z0-9-]{1,31})$/.test(values.compute as string)) {
     console.error(`--compute must be serverless or a compute name of the workspace, got "${values.compute}"`);
     return 2;
   }
-  const data = values.data as DataChoice;
   const outputs = readStackOutputs(stackSource(values));
+  // auto: the class pool too when the stack has one, so a student outside a class trains on their own data.
+  const data: DataChoice = values.data === 'auto' ? (outputs.poolDatastore && outputs.poolContainer ? 'both' : 'own') : (values.data as DataChoice);
   const commit = gitCommit();
   const jobName = jobNameNow();
   const jobBody = (snapshot: CodeSnapshot) =>
