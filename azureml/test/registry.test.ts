@@ -106,6 +106,22 @@ describe('ModelRegistry against recorded ARM answers and Azurite', () => {
     expect((await reg.versions(NAME)).map((v) => v.version)).toEqual([1, 2]);
   });
 
+  it('skips a number another registration has claimed (its files exist, the registry does not list it yet)', async () => {
+    const racing = modelCopy('racing', '\nparallel job\n');
+    // Versions 1-3 are registered above or listed here; a parallel job has just claimed 4 in storage.
+    await models().getBlockBlobClient(`${NAME}/4/model.json`).upload('{}', 2);
+    const { replay, reg } = registry([
+      ...registryHolding(NAME, [1, 2, 3].map((v) => ({ version: String(v), tags: { contentSha256: String(v).repeat(64) } }))),
+      createVersion(NAME, '5', { version: '5', tags: modelTags(racing.manifest, racing.contentHash) }),
+    ]);
+    const registered = await reg.register(racing);
+    expect(registered.version).toBe(5);
+    expect(puts(replay).map((p) => p.url.pathname)).toEqual([`${modelsPath(NAME)}/5`]);
+    const claimed = await models().getBlobClient(`${NAME}/4/model.json`).downloadToBuffer();
+    expect(claimed.toString()).toBe('{}');
+    expect(await blobNames(`${NAME}/5/`)).toEqual(racing.files.map((f) => `${NAME}/5/${f.relativePath}`).sort());
+  });
+
   it('downloads a version, checks its content hash and writes registry.json', async () => {
     const folder = modelCopy('to-download');
     const { reg } = registry(registryHolding(NAME, [{ version: '1', tags: modelTags(folder.manifest, folder.contentHash) }]));

@@ -2,6 +2,7 @@ import type { AzureMachineLearningWorkspaces, ModelVersion } from '@azure/arm-ma
 import type { ContainerClient } from '@azure/storage-blob';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { MANIFEST_FILE } from '../../../gesture/src/manifest';
 import { writeRegistryRecord } from '../../../gesture/src/registryRecord';
 import { silentProgress, type TransferProgress } from '../progress';
 import { modelTags, readModelFolder, type ModelFolder } from './modelFolder';
@@ -41,6 +42,9 @@ export class RegistryError extends Error {
 /** Registry tags as strings (the REST model allows null values; a null tag is no tag). */
 const stringTags = (tags: Record<string, string | null> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(tags ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+/** How many numbers past the next free one a registration tries before it gives up. */
+const CLAIM_ATTEMPTS = 5;
 
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
@@ -82,7 +86,7 @@ export class ModelRegistry {
 
   /**
    * Registers an exported model folder: the version already holding its content hash, or else the next
-   * integer version with the files uploaded first (the registry never points at missing files).
+   * free integer version (claimed in storage first), with the files uploaded before the registry points at them.
    */
   async register(folder: ModelFolder, extraTags: Record<string, string> = {}): Promise<RegisteredVersion> {
     const name = folder.manifest.name;
@@ -91,7 +95,7 @@ export class ModelRegistry {
     const same = listed.find((v) => v.properties?.tags?.contentSha256 === folder.contentHash);
     if (same?.name !== undefined) return this.describe(name, same, false);
 
-    const version = nextVersion(listed.map((v) => v.name ?? ''));
+    const version = await this.claim(folder, nextVersion(listed.map((v) => v.name ?? '')));
     const prefix = `${name}/${version}/`;
     await this.upload(folder, prefix);
     const body: ModelVersion = {
@@ -154,10 +158,34 @@ export class ModelRegistry {
     return all;
   }
 
+  /**
+   * Claims version `first` (or the next free one) for this registration: its manifest blob is created only if
+   * absent, which storage does atomically. Two registrations at once (parallel jobs) thus never share a
+   * number or overwrite each other's files; a number whose files exist without a registered version (an
+   * interrupted registration) is skipped.
+   */
+  private async claim(folder: ModelFolder, first: number): Promise<number> {
+    const manifest = folder.files.find((f) => f.relativePath === MANIFEST_FILE);
+    if (!manifest) throw new RegistryError(`${folder.dir} has no ${MANIFEST_FILE}`);
+    for (let version = first; version < first + CLAIM_ATTEMPTS; version++) {
+      try {
+        await this.container
+          .getBlockBlobClient(`${folder.manifest.name}/${version}/${MANIFEST_FILE}`)
+          .uploadFile(manifest.absolutePath, { blobHTTPHeaders: { blobContentType: manifest.contentType }, conditions: { ifNoneMatch: '*' } });
+        return version;
+      } catch (err) {
+        if (statusOf(err) !== 409 && statusOf(err) !== 412) throw err;
+      }
+    }
+    throw new RegistryError(`versions ${first}-${first + CLAIM_ATTEMPTS - 1} of ${folder.manifest.name} all have files under ${this.container.containerName}/ but are not registered: remove the stale folders`);
+  }
+
+  /** Every file but the manifest, which `claim` uploaded. */
   private async upload(folder: ModelFolder, prefix: string): Promise<void> {
-    this.progress.start(folder.files.length);
+    const rest = folder.files.filter((f) => f.relativePath !== MANIFEST_FILE);
+    this.progress.start(rest.length);
     try {
-      for (const file of folder.files) {
+      for (const file of rest) {
         await this.container
           .getBlockBlobClient(`${prefix}${file.relativePath}`)
           .uploadFile(file.absolutePath, { blobHTTPHeaders: { blobContentType: file.contentType } });
