@@ -1,6 +1,7 @@
 import { AzureMachineLearningWorkspaces, type AzureMachineLearningWorkspacesOptionalParams } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
+import { connectContainer } from '../../datasync/src/remote';
 import type { RegistryTarget } from './registry/modelRegistry';
 import type { StackOutputs } from './stack/outputs';
 
@@ -18,7 +19,9 @@ export const registryTarget = (o: StackOutputs): RegistryTarget => ({
   datastore: o.modelsDatastore,
 });
 
-/** A container of the stack's storage account, signed in with Entra ID (the stack allows no shared keys). */
-export function stackContainer(credential: TokenCredential, outputs: StackOutputs, container: string): ContainerClient {
-  return new BlobServiceClient(outputs.blobEndpoint, credential).getContainerClient(container);
-}
+/**
+ * A container of the stack's storage account: signed in with Entra ID (the stack allows no shared keys), or
+ * through AZURE_STORAGE_CONNECTION_STRING when it is set (Azurite in tests), as `npm run data:upload` does.
+ */
+export const stackContainer = (outputs: StackOutputs, container: string, env: NodeJS.ProcessEnv = process.env): ContainerClient =>
+  connectContainer({ container, connectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined, accountUrl: outputs.blobEndpoint });

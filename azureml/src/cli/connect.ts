@@ -19,7 +19,7 @@ export function connectRegistry(outputs: StackOutputs, verb: string): ModelRegis
   const credential = new DefaultAzureCredential();
   return new ModelRegistry({
     client: mlClient(credential, outputs.githubSubscriptionId),
-    container: stackContainer(credential, outputs, outputs.modelsContainer),
+    container: stackContainer(outputs, outputs.modelsContainer),
     target: registryTarget(outputs),
     progress: transferBar(verb),
   });

@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectContainer } from '../../../datasync/src/remote';
 import { runCli } from '../../../delivery/src/cli/run';
 import { mlClient, registryTarget, stackContainer } from '../clients';
 import { codeSnapshot, codeVersion, type CodeSnapshot } from '../job/codeSnapshot';
@@ -77,8 +76,7 @@ async function main(): Promise<number> {
   }
 
   const credential = new DefaultAzureCredential();
-  const connectionString = process.env.AZURE_STORAGE_CONNECTION_STRING || undefined;
-  const connect = (container: string) => connectContainer({ container, connectionString, accountUrl: outputs.blobEndpoint });
+  const connect = (container: string) => stackContainer(outputs, container);
   let modelDir: string;
   let extraTags: Record<string, string> = { 'training.where': values.local ? 'local' : 'azureml' };
   if (values.local) {
@@ -87,8 +85,8 @@ async function main(): Promise<number> {
   } else {
     const ws: WorkspaceClients = {
       client: mlClient(credential, outputs.githubSubscriptionId),
-      models: stackContainer(credential, outputs, outputs.modelsContainer),
-      logs: stackContainer(credential, outputs, 'azureml'),
+      models: connect(outputs.modelsContainer),
+      logs: connect('azureml'),
       progress: transferBar('Uploading code'),
     };
     const snapshot = codeSnapshot(REPO);
