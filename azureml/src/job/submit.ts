@@ -83,7 +83,7 @@ export const logPrefix = (jobName: string): string => `ExperimentRun/dcid.${jobN
  */
 export interface JobOutcome {
   status: string;
-  /** What the job's services report as errors (Azure ML puts a failed job's error there, not on the job). */
+  /** The `errorMessage` of each of the job's services (the ARM job resource has no error field of its own). */
   errors: string[];
 }
 
