@@ -9,6 +9,8 @@ export interface SmokeOptions {
   readyTimeoutMs: number;
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
+  /** The registered version just deployed: every answer must name it (an old package still running does not). */
+  expectVersion?: string;
 }
 
 export interface SmokePrediction {
@@ -113,8 +115,11 @@ export async function smokeTest(options: SmokeOptions): Promise<SmokeResult> {
     const res = await predict(options, recording, true);
     const text = await res.text();
     if (res.status !== 200) throw new SmokeError(`/predict answered ${res.status} for ${recording.path}: ${text.slice(0, 200)}`);
-    const body = JSON.parse(text) as { gesture?: unknown; confidence?: unknown };
+    const body = JSON.parse(text) as { gesture?: unknown; confidence?: unknown; version?: unknown };
     const { gesture, confidence } = body;
+    if (options.expectVersion !== undefined && body.version !== options.expectVersion) {
+      throw new SmokeError(`/predict answers with model version ${JSON.stringify(body.version)}, expected ${options.expectVersion}: the previous package is still running (restart the app) or the package lacks registry.json`);
+    }
     if (typeof gesture !== 'string' || typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 100)) {
       throw new SmokeError(`/predict broke the lab contract {gesture, confidence 0-100}: ${text.slice(0, 200)}`);
     }

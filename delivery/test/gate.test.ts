@@ -1,8 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { ContainerClient } from '@azure/storage-blob';
+import { modelsPath, modelVersionResource, TARGET } from '../../azureml/test/helpers/armModels';
+import { mlClient } from '../../azureml/src/clients';
+import { ModelRegistry } from '../../azureml/src/registry/modelRegistry';
+import { ArmReplay, replayCredential, replayOptions, type RecordedExchange } from '../../infra/test/helpers/armReplay';
 import { decideGate, isCrossPerson } from '../src/gate/decide';
-import { fetchDeployedModel, modelVersionUrl, type DeployedModel } from '../src/gate/deployedModel';
+import { fetchDeployedModel, type DeployedModel } from '../src/gate/deployedModel';
 import { gateSummary } from '../src/gate/summary';
 
 const LODO = 'leave-one-dataset-out over 12 datasets (one person each); accuracy = mean over held-out people';
@@ -30,6 +32,11 @@ describe('evaluation gate', () => {
     expect(decideGate({ candidate: candidate(0.81), deployed: deployed(0.81), minAccuracy: 0.75 }).pass).toBe(true);
   });
 
+  it('a rollback to an earlier version is not held to the deployed figure, still to the minimum', () => {
+    expect(failed(decideGate({ candidate: candidate(0.8), deployed: deployed(0.85), minAccuracy: 0.75, rollback: true }))).toEqual([]);
+    expect(failed(decideGate({ candidate: candidate(0.7), deployed: deployed(0.85), minAccuracy: 0.75, rollback: true }))).toEqual(['minimum accuracy']);
+  });
+
   it('never lets a same-person figure pass as cross-person', () => {
     expect(failed(decideGate({ candidate: candidate(0.99, SAME), deployed: null, minAccuracy: 0.75 }))).toEqual(['cross-person evaluation']);
     expect(isCrossPerson(LODO)).toBe(true);
@@ -47,62 +54,33 @@ describe('evaluation gate', () => {
   });
 });
 
-describe('deployed model lookup', () => {
-  const outputs = {
-    githubSubscriptionId: '00000000-0000-0000-0000-000000000001',
-    resourceGroupName: 'rg-wand-jdoe42-dev-abc123',
-    workspaceName: 'mlw-jdoe42-dev-abc123',
-    modelName: 'wand-gestures',
-    modelVersion: 'abc-s1',
-  };
+describe('deployed model lookup (the stack\'s modelVersion in the Azure ML registry, recorded ARM answers)', () => {
+  const outputs = { modelName: 'wand-gestures', modelVersion: '4' };
+  const registryAnswering = (exchanges: RecordedExchange[]) =>
+    new ModelRegistry({
+      client: mlClient(replayCredential, TARGET.subscriptionId, replayOptions(new ArmReplay(exchanges))),
+      container: new ContainerClient('https://unused.blob.core.windows.net/models'),
+      target: TARGET,
+    });
+  const getVersion = (status: number, body: unknown): RecordedExchange => ({ method: 'GET', path: `${modelsPath('wand-gestures')}/4`, apiVersion: '2024-10-01', status, body });
 
-  it('treats a stack without outputs as never deployed, and refuses outputs that do not name the model', async () => {
-    expect(modelVersionUrl({})).toBeUndefined();
-    expect(() => modelVersionUrl({ appUrl: 'https://x' })).toThrow('modelName');
-    await expect(fetchDeployedModel({}, async () => 'unused')).resolves.toBeNull();
+  it('treats a stack without a registered (integer) version as never deployed', async () => {
+    const none = registryAnswering([]);
+    await expect(fetchDeployedModel(none, { modelName: 'wand-gestures' })).resolves.toBeNull();
+    await expect(fetchDeployedModel(none, { modelName: 'wand-gestures', modelVersion: 'e64aa253b480-s1-88a0d1c8' })).resolves.toBeNull();
   });
 
-  it('reads the registered version and its metric tags over HTTP with the bearer token', async () => {
-    let seen: { url?: string; headers?: IncomingHttpHeaders } = {};
-    const arm = createServer((req, res) => {
-      seen = { url: req.url, headers: req.headers };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ properties: { tags: { labels: 'O,V,Z', 'metrics.evaluation': LODO, 'metrics.cloud.accuracy': '0.8123', owner: 'jdoe42' } } }));
-    });
-    arm.listen(0, '127.0.0.1');
-    await once(arm, 'listening');
-    try {
-      const base = `http://127.0.0.1:${(arm.address() as AddressInfo).port}`;
-      const model = await fetchDeployedModel(outputs, async () => 'token-123', base);
-      expect(model).toEqual({ name: 'wand-gestures', version: 'abc-s1', labels: ['O', 'V', 'Z'], evaluation: LODO, cloudAccuracy: 0.8123 });
-      expect(seen.headers?.authorization).toBe('Bearer token-123');
-      expect(seen.url).toBe(
-        '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-wand-jdoe42-dev-abc123/providers/Microsoft.MachineLearningServices/workspaces/mlw-jdoe42-dev-abc123/models/wand-gestures/versions/abc-s1?api-version=2024-10-01',
-      );
-    } finally {
-      arm.close();
-    }
+  it('reads the deployed version and its metric tags through the client library', async () => {
+    const tags = { labels: 'O,V,Z', 'metrics.evaluation': LODO, 'metrics.cloud.accuracy': '0.8123', owner: 'jdoe42' };
+    const registry = registryAnswering([getVersion(200, modelVersionResource('wand-gestures', { version: '4', tags }))]);
+    await expect(fetchDeployedModel(registry, outputs)).resolves.toEqual({ name: 'wand-gestures', version: '4', labels: ['O', 'V', 'Z'], evaluation: LODO, cloudAccuracy: 0.8123 });
   });
 
   it('fails loudly when the registry answers an error or the version has no metric tags', async () => {
-    const answers = [
-      { status: 403, body: { error: { code: 'AuthorizationFailed' } } },
-      { status: 200, body: { properties: { tags: { labels: 'O,V,Z' } } } },
-    ];
-    const arm = createServer((_req, res) => {
-      const a = answers.shift() ?? { status: 500, body: {} };
-      res.statusCode = a.status;
-      res.end(JSON.stringify(a.body));
-    });
-    arm.listen(0, '127.0.0.1');
-    await once(arm, 'listening');
-    try {
-      const base = `http://127.0.0.1:${(arm.address() as AddressInfo).port}`;
-      await expect(fetchDeployedModel(outputs, async () => 't', base)).rejects.toThrow('HTTP 403');
-      await expect(fetchDeployedModel(outputs, async () => 't', base)).rejects.toThrow('no held-out metrics');
-    } finally {
-      arm.close();
-    }
+    const denied = registryAnswering([getVersion(403, { error: { code: 'AuthorizationFailed', message: 'no read access' } })]);
+    await expect(fetchDeployedModel(denied, outputs)).rejects.toThrow('no read access');
+    const bare = registryAnswering([getVersion(200, modelVersionResource('wand-gestures', { version: '4', tags: { labels: 'O,V,Z' } }))]);
+    await expect(fetchDeployedModel(bare, outputs)).rejects.toThrow('no held-out metrics');
   });
 });
 

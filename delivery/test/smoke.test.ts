@@ -50,10 +50,10 @@ async function fakeService(b: Behaviour): Promise<{ url: string; server: Server 
 // Sample value n encodes the label the fake answers: O=0, V=1, Z=2 (mod 3).
 const recordings = [rec('O', 0), rec('V', 1), rec('Z', 2), rec('O', 3)];
 
-async function run(b: Behaviour, timeoutMs = 2000) {
+async function run(b: Behaviour, timeoutMs = 2000, expectVersion?: string) {
   const { url, server } = await fakeService(b);
   try {
-    return await smokeTest({ baseUrl: url, apiKey: 'k', recordings, readyTimeoutMs: timeoutMs, pollIntervalMs: 20 });
+    return await smokeTest({ baseUrl: url, apiKey: 'k', recordings, readyTimeoutMs: timeoutMs, pollIntervalMs: 20, expectVersion });
   } finally {
     server.close();
   }
@@ -76,6 +76,12 @@ describe('smoke test', () => {
   ])('fails a service that %s', async (_name, behaviour, message) => {
     await expect(run(behaviour, 300)).rejects.toThrow(SmokeError);
     await expect(run(behaviour, 300)).rejects.toThrow(message);
+  });
+
+  it('checks that the app serves the registered version just deployed', async () => {
+    const serving = (version: string) => ({ answer: (l: string) => ({ gesture: l, confidence: 90, model: 'wand-default', version }) });
+    await expect(run(serving('3'), 2000, '3')).resolves.toMatchObject({ correct: 4 });
+    await expect(run(serving('2'), 2000, '3')).rejects.toThrow('answers with model version "2", expected 3: the previous package is still running');
   });
 
   it('picks the same first recordings per class every time', () => {

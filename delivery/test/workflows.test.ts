@@ -95,6 +95,21 @@ it("tears down only the repository's own stack, as its own deploy identity (no c
   expect(last?.if).toBe('always()');
 });
 
+it('train-deploy: both ways of training register a version, and the deploy is of that registered version', () => {
+  const wf = parse(text('train-deploy.yml')) as Workflow & { on: { workflow_dispatch: { inputs: Record<string, { options?: string[] }> } } };
+  expect(wf.on.workflow_dispatch.inputs.where.options).toEqual(['azureml', 'runner']);
+  expect(Object.keys(wf.on.workflow_dispatch.inputs)).toContain('model-version');
+  const train = wf.jobs.train.steps.map((s) => s.run ?? '').join('\n');
+  expect(train).toMatch(/npm run train:azureml -- .*--json-out dist\/registered\.json/);
+  expect(train).toMatch(/npm run train:azureml -- .*--local .*--json-out dist\/registered\.json/);
+  const deploy = wf.jobs.deploy.steps.map((s) => s.run ?? '').join('\n');
+  const order = ['npm run model:download -- --outputs dist/stack-outputs.json --version "$MODEL_VERSION"', 'delivery/src/cli/gate.ts', 'npm run package -- --model build/registered', 'pulumi config set wandcloud:modelVersion "$MODEL_VERSION"', '--model-version "$MODEL_VERSION"'];
+  const at = order.map((fragment) => deploy.indexOf(fragment));
+  expect(at.every((i) => i >= 0)).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
+  expect(deploy).not.toMatch(/npm run train(?!:)/);
+});
+
 it('names in the README only stack outputs the infra program exports', () => {
   const exported = [...readFileSync(join(REPO, 'infra', 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
   const mentioned = [...new Set([...README.matchAll(/pulumi stack output (?:--show-secrets )?(\w+)/g)].map((m) => m[1]))];

@@ -8,3 +8,4 @@ export * from './energy';
 export * from './manifest';
 export * from './quality';
 export * from './golden';
+export * from './registryRecord';

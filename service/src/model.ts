@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ManifestError, modelInput, readManifest, type ModelManifest } from '../../gesture/src';
+import { ManifestError, modelInput, readManifest, readRegistryRecord, type ModelManifest } from '../../gesture/src';
 
 /** A model folder that cannot be served; the message is one line naming the file and the problem. */
 export class ModelLoadError extends Error {
@@ -93,13 +93,25 @@ export async function runBatch(model: LoadedModel, rows: number, input: Float32A
 }
 
 /**
+ * The manifest as served: a folder deployed from the Azure ML registry carries `registry.json`, and the
+ * service then reports the registered version (an integer) wherever it names its version.
+ */
+function servedManifest(dir: string): ModelManifest {
+  const manifest = readManifest(dir);
+  const registry = readRegistryRecord(dir);
+  if (registry === undefined) return manifest;
+  if (registry.name !== manifest.name) throw new ManifestError(`${join(dir, 'registry.json')}: names model ${registry.name}, model.json is ${manifest.name}`);
+  return { ...manifest, version: registry.version };
+}
+
+/**
  * Load the model folder: manifest, ONNX session, agreement checks and a warm-up at batch 1 and
  * `warmBatch`, so the first real request pays no allocation cost. Any problem is a ModelLoadError.
  */
 export async function loadModel(dir: string, warmBatch = 1): Promise<LoadedModel> {
   let manifest: ModelManifest;
   try {
-    manifest = readManifest(dir);
+    manifest = servedManifest(dir);
   } catch (err) {
     throw new ModelLoadError(err instanceof ManifestError ? firstLine(err.message) : `${join(dir, 'model.json')}: ${firstLine(String(err))}`);
   }

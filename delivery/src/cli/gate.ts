@@ -8,7 +8,7 @@ import { gateSummary, type EvaluationFigures } from '../gate/summary';
 import { MinAccuracySchema } from '../../../infra/config/schema';
 
 const USAGE = `usage: tsx delivery/src/cli/gate.ts --model <dir> --deployed <deployed-model.json> [--evaluation <evaluate.json>]
-       [--min-accuracy 0.75] [--summary <file to append markdown to>]`;
+       [--min-accuracy 0.75] [--summary <file to append markdown to>] [--rollback]`;
 
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
@@ -21,6 +21,7 @@ function main(): number {
       evaluation: { type: 'string' },
       'min-accuracy': { type: 'string', default: '' },
       summary: { type: 'string' },
+      rollback: { type: 'boolean', default: false },
     },
   });
   if (!values.model || !values.deployed) {
@@ -34,7 +35,7 @@ function main(): number {
   }
   const manifest = readManifest(values.model);
   const deployed = (readJson(values.deployed) as { deployed: DeployedModel | null }).deployed;
-  const decision = decideGate({ candidate: manifest, deployed, minAccuracy: min.data });
+  const decision = decideGate({ candidate: manifest, deployed, minAccuracy: min.data, rollback: values.rollback });
   const evaluation = values.evaluation ? (readJson(values.evaluation) as EvaluationFigures) : undefined;
   const svgPath = join(values.model, 'offload.svg');
   const markdown = gateSummary(manifest, decision, evaluation, existsSync(svgPath) ? readFileSync(svgPath, 'utf8') : undefined);

@@ -4,7 +4,7 @@ import { runCli } from './run';
 import { readDatasets } from '../../../gesture/src';
 import { pickPerClass, smokeTest, SmokeError } from '../smoke';
 
-const USAGE = 'usage: tsx delivery/src/cli/smoke.ts --url <https://app> [--data data/sample] [--per-class 2] [--timeout-s 300] [--summary <file>]   (API key: env WAND_API_KEY)';
+const USAGE = 'usage: tsx delivery/src/cli/smoke.ts --url <https://app> [--data data/sample] [--per-class 2] [--timeout-s 300] [--summary <file>] [--model-version N]   (API key: env WAND_API_KEY)';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -14,6 +14,7 @@ async function main(): Promise<number> {
       'per-class': { type: 'string', default: '2' },
       'timeout-s': { type: 'string', default: '300' },
       summary: { type: 'string' },
+      'model-version': { type: 'string' },
     },
   });
   const perClass = Number(values['per-class']);
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
     recordings,
     readyTimeoutMs: timeoutS * 1000,
     pollIntervalMs: 5000,
+    expectVersion: values['model-version'],
   });
   const lines = [
     `ready after ${(result.readyAfterMs / 1000).toFixed(1)} s; ${result.correct}/${result.predictions.length} recordings classified correctly`,

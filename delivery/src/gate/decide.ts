@@ -12,6 +12,8 @@ export interface GateInput {
   candidate: Pick<ModelManifest, 'name' | 'version' | 'labels' | 'metrics'>;
   deployed: DeployedModel | null;
   minAccuracy: number;
+  /** Deploying an earlier registered version on purpose: it is not held to the deployed one's figure. */
+  rollback?: boolean;
 }
 
 export interface GateCheck {
@@ -33,7 +35,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const sameClasses = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((l) => b.some((m) => labelKey(m) === labelKey(l)));
 
-export function decideGate({ candidate, deployed, minAccuracy }: GateInput): GateDecision {
+export function decideGate({ candidate, deployed, minAccuracy, rollback = false }: GateInput): GateDecision {
   const accuracy = candidate.metrics.cloud.accuracy;
   const crossPerson = isCrossPerson(candidate.metrics.evaluation);
   const checks: GateCheck[] = [
@@ -52,6 +54,8 @@ export function decideGate({ candidate, deployed, minAccuracy }: GateInput): Gat
   ];
   if (deployed === null) {
     checks.push({ name: 'not worse than deployed', pass: true, detail: 'nothing deployed yet' });
+  } else if (rollback) {
+    checks.push({ name: 'not worse than deployed', pass: true, detail: `rollback from ${deployed.name} ${deployed.version}: not compared` });
   } else if (!sameClasses(candidate.labels, deployed.labels)) {
     checks.push({ name: 'not worse than deployed', pass: true, detail: `not comparable: deployed ${deployed.version} has classes ${deployed.labels.join(', ')}` });
   } else if (!isCrossPerson(deployed.evaluation)) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { readManifest, type ModelManifest } from '../../gesture/src/manifest';
+import { readManifest, type ModelManifest } from '../../../gesture/src/manifest';
+import { REGISTRY_FILE } from '../../../gesture/src/registryRecord';
 
 /** One file of an exported model folder, with the path it gets under the model's blob prefix. */
 export interface ModelFile {
@@ -30,9 +31,12 @@ const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv',
 };
 
+/** Hidden files and the folder's registry record (it names the folder's hash, so it cannot be inside it). */
+const isContent = (name: string, inRoot: boolean): boolean => !name.startsWith('.') && !(inRoot && name === REGISTRY_FILE);
+
 function listFiles(dir: string, root = dir): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => !entry.name.startsWith('.'))
+    .filter((entry) => isContent(entry.name, dir === root))
     .flatMap((entry) => {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return listFiles(path, root);
@@ -65,8 +69,12 @@ export function modelTags(manifest: ModelManifest, contentHash: string): Record<
     'data.recordings': String(manifest.data.recordings),
     'data.people': String(manifest.data.people),
     'metrics.evaluation': manifest.metrics.evaluation,
+    'manifest.version': manifest.version,
     contentSha256: contentHash,
   };
+  const training = manifest.training ?? {};
+  if (typeof training.recipe === 'string') tags.recipe = training.recipe;
+  if (typeof training.seed === 'number') tags.seed = String(training.seed);
   for (const [group, value] of Object.entries(manifest.metrics)) {
     if (value === null || typeof value !== 'object') continue;
     for (const [metric, number] of Object.entries(value as Record<string, unknown>)) {
