@@ -187,7 +187,9 @@ export function defineWandStack(cfg: StackConfig, deps: StackDependencies = {}):
     assignableRoles: ['storageBlobDataReader', 'storageBlobDataContributor'],
     dataAccess: [
       { key: 'models', role: 'storageBlobDataContributor', scope: containerScope(ml.storageAccountId, registry.containerName) },
-      { key: 'gestures', role: 'storageBlobDataReader', scope: data.containerScope },
+      // Reading the whole account covers the gestures and the `azureml` container Azure ML creates itself, where a
+      // job's logs are streamed from (`npm run train:azureml`); it is this stack's own account only.
+      { key: 'account-reads', role: 'storageBlobDataReader', scope: ml.storageAccountId },
     ],
     tags,
   });

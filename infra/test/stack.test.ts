@@ -138,14 +138,15 @@ describe('options', () => {
     expect(ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalType === 'User')).toHaveLength(0);
   });
 
-  it('gives the deploy identity blob rights on the models and gestures containers only', async () => {
+  it('gives the deploy identity blob rights on its own storage account only: writes to models, reads elsewhere (job logs, gestures)', async () => {
     const { records } = await build();
     const deployer = `principal-of-${stackNames('jdoe42', 'dev').githubIdentity}`;
-    const data = ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === deployer && String(r.inputs.scope).includes('/containers/'));
-    expect(data.map((r) => [String(r.inputs.scope).split('/').pop(), String(r.inputs.roleDefinitionId).split('/').pop()]).sort()).toEqual(
+    const account = `wandjdoe42${NAME_SUFFIX}`;
+    const data = ofType(records, 'azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === deployer && String(r.inputs.scope).includes(`/${account}`));
+    expect(data.map((r) => [String(r.inputs.scope).split(`/${account}`)[1], String(r.inputs.roleDefinitionId).split('/').pop()]).sort()).toEqual(
       [
-        ['gestures', BUILT_IN_ROLES.storageBlobDataReader],
-        ['models', BUILT_IN_ROLES.storageBlobDataContributor],
+        ['', BUILT_IN_ROLES.storageBlobDataReader],
+        ['/blobServices/default/containers/models', BUILT_IN_ROLES.storageBlobDataContributor],
       ].sort(),
     );
   });
