@@ -23,5 +23,5 @@ export const registryTarget = (o: StackOutputs): RegistryTarget => ({
  * A container of the stack's storage account: signed in with Entra ID (the stack allows no shared keys), or
  * through AZURE_STORAGE_CONNECTION_STRING when it is set (Azurite in tests), as `npm run data:upload` does.
  */
-export const stackContainer = (outputs: StackOutputs, container: string, env: NodeJS.ProcessEnv = process.env): ContainerClient =>
-  connectContainer({ container, connectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined, accountUrl: outputs.blobEndpoint });
+export const stackContainer = (outputs: StackOutputs, container: string, env: NodeJS.ProcessEnv = process.env, accountUrl = outputs.blobEndpoint): ContainerClient =>
+  connectContainer({ container, connectionString: env.AZURE_STORAGE_CONNECTION_STRING || undefined, accountUrl });

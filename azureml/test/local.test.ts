@@ -12,6 +12,7 @@ import { runLocal } from '../src/job/local';
 import { readModelFolder } from '../src/registry/modelFolder';
 import { ModelRegistry } from '../src/registry/modelRegistry';
 import { provenanceTags } from '../src/registry/provenance';
+import { poolLocation } from '../src/stack/outputs';
 import { createVersion, TARGET } from './helpers/armModels';
 import { STACK_OUTPUTS } from './helpers/stack';
 
@@ -100,4 +101,12 @@ describe('train:azureml --local against Azurite', () => {
     expect(cli.stdout).toContain(`model folder: ${join(work, 'model')}`);
     expect(readManifest(join(work, 'model')).data.recordings).toBe(36);
   }, 120_000);
+});
+
+describe('the class pool location', () => {
+  it('is the class account named in poolContainer (<account>/<container>), or a container of the stack itself', () => {
+    expect(poolLocation({ ...STACK_OUTPUTS, poolContainer: 'wandpoolab12/pool' })).toEqual({ container: 'pool', accountUrl: 'https://wandpoolab12.blob.core.windows.net/' });
+    expect(poolLocation({ ...STACK_OUTPUTS, poolContainer: 'pool' })).toEqual({ container: 'pool', accountUrl: undefined });
+    expect(poolLocation(STACK_OUTPUTS)).toBeUndefined();
+  });
 });

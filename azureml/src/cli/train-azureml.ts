@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   }
 
   const credential = new DefaultAzureCredential();
-  const connect = (container: string) => stackContainer(outputs, container);
+  const connect = (container: string, accountUrl?: string) => stackContainer(outputs, container, process.env, accountUrl);
   let modelDir: string;
   let extraTags: Record<string, string> = { 'training.where': values.local ? 'local' : 'azureml' };
   if (values.local) {

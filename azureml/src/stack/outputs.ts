@@ -26,6 +26,16 @@ export const StackOutputsSchema = z.object({
 
 export type StackOutputs = z.infer<typeof StackOutputsSchema>;
 
+/**
+ * Where the class pool is: infra writes `poolContainer` as `<account>/<container>` (the pool lives in the class's
+ * storage account, not the student's); a bare container name is one of the stack's own account.
+ */
+export function poolLocation(o: StackOutputs): { container: string; accountUrl?: string } | undefined {
+  if (!o.poolContainer) return undefined;
+  const [account, container] = o.poolContainer.includes('/') ? o.poolContainer.split('/') : [undefined, o.poolContainer];
+  return { container, accountUrl: account ? `https://${account}.blob.core.windows.net/` : undefined };
+}
+
 /** Stack outputs that cannot be used: the message names every missing or wrong one. */
 export class StackOutputsError extends Error {
   override readonly name = 'StackOutputsError';
