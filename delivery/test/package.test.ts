@@ -42,7 +42,7 @@ describe('npm run package', () => {
     expect(files).toContain('server.js');
     expect(files).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(files).toContain('node_modules/onnxruntime-common/dist/cjs/index.js');
-    expect(files).toEqual(expect.arrayContaining(['models/default/model.json', 'models/default/cloud.onnx']));
+    expect(files).toEqual(expect.arrayContaining(['models/default/model.json', 'models/default/golden.json', 'models/default/cloud.onnx']));
     const foreign = files.filter((f) => /napi-v6\/(?!linux\/x64\/)/.test(f) || f.endsWith('.map') || f.endsWith('.d.ts') || f.includes('/script/'));
     expect(foreign).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));

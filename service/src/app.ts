@@ -60,6 +60,7 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
   const classifier = new Classifier(model, batcher, (result) => {
     metrics.predictions.inc({ class: result.label });
     if (result.confidence < lowConfidence) metrics.lowConfidence.inc({ class: result.label });
+    for (const warning of result.quality) metrics.qualityWarnings.inc({ code: warning.code });
   });
 
   const auth = requireApiKey(config.apiKey);

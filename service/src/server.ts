@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { createApp, type ServiceApp } from './app';
 import type { ServiceConfig } from './config';
 import { createLogger } from './logger';
-import { loadModel, type LoadedModel } from './model';
+import { loadVerifiedModel } from './golden-check';
+import type { LoadedModel } from './model';
 
 export interface RunningService extends ServiceApp {
   server: Server;
@@ -18,11 +19,12 @@ export interface RunningService extends ServiceApp {
 }
 
 /**
- * Load and warm the model, then listen: readiness is true from the first accepted connection.
+ * Load, verify (files confined to the model folder, golden vectors) and warm the model, then listen:
+ * readiness is true from the first accepted connection.
  * Throws ModelLoadError for a model folder that cannot be served.
  */
 export async function startServer(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
-  const model = await loadModel(config.modelDir, config.maxBatch);
+  const model = await loadVerifiedModel(config.modelDir, config.maxBatch);
   const service = createApp(config, model, logger);
   const server = createServer(service.app.callback());
   server.requestTimeout = config.requestTimeoutMs;

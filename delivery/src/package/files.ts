@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { readManifest, MANIFEST_FILE } from '../../../gesture/src';
+import { GOLDEN_FILE, readManifest, MANIFEST_FILE } from '../../../gesture/src';
 
 /** One file of the package: where it comes from and its path inside the zip (forward slashes). */
 export interface PackageFile {
@@ -41,11 +41,12 @@ export function onnxRuntimeFiles(nodeModules: string, platform = 'linux', arch =
 }
 
 /**
- * The model files the service reads: the manifest and the cloud network it names, under
- * `models/default/` (the service's default MODEL_DIR, relative to the app's working directory).
- * Edge model, header and report stay out: the wand and the registry use them, not the server.
+ * The model files the service reads: the manifest, the cloud network it names and the golden vectors
+ * it replays at start (it refuses to start without them), under `models/default/` (the service's
+ * default MODEL_DIR, relative to the app's working directory). Edge model, header and report stay
+ * out: the wand and the registry use them, not the server.
  */
 export function modelFiles(modelDir: string, zipDir = 'models/default'): PackageFile[] {
   const manifest = readManifest(modelDir);
-  return [MANIFEST_FILE, manifest.models.cloud.file].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
+  return [MANIFEST_FILE, GOLDEN_FILE, manifest.models.cloud.file].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
 }

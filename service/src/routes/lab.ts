@@ -17,6 +17,8 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
 /**
  * The course lab's contract (REFERENCE 1.2): `gesture` and `confidence` (percent) come first, as the
  * wand's ArduinoJson code reads exactly those; the extra keys are short so small JSON documents fit.
+ * `quality` is there only when the window looks like a broken capture: a good answer stays as short
+ * as before, and a warned one still fits the firmware's 512-byte response buffer.
  */
 export function predictionBody(manifest: ModelManifest, result: Classification) {
   const probabilities: Record<string, number> = {};
@@ -27,6 +29,7 @@ export function predictionBody(manifest: ModelManifest, result: Classification) 
     probabilities,
     model: manifest.name,
     version: manifest.version,
+    ...(result.quality.length > 0 && { quality: result.quality }),
   };
 }
 
