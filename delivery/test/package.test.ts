@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readDatasets } from '../../gesture/src';
 import { buildServicePackage, type PackageResult } from '../src/package/buildPackage';
 import { pickPerClass, smokeTest } from '../src/smoke';
+import { metricsByName, selfSignedCertificate, startCollector } from '../../service/test/support/ingestion';
 import { appServiceEnv, canIsolateNetwork, freePort, startPackaged, stop } from './packagedService';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -40,6 +41,9 @@ describe('npm run package', () => {
     expect(result.zipBytes).toBeLessThanOrEqual(LIMIT);
     const files = tree(app);
     expect(files).toContain('server.js');
+    // The Azure Monitor distro is a file of its own, read only when telemetry is configured.
+    expect(files).toContain('telemetry.js');
+    expect(statSync(join(app, 'server.js')).size).toBeLessThan(statSync(join(app, 'telemetry.js')).size);
     expect(files).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(files).toContain('node_modules/onnxruntime-common/dist/cjs/index.js');
     expect(files).toEqual(expect.arrayContaining(['models/default/model.json', 'models/default/golden.json', 'models/default/cloud.onnx']));
@@ -66,6 +70,34 @@ describe('npm run package', () => {
       expect(await stop(started.child)).toBe(0);
     }
     expect(started.output()).not.toContain(apiKey);
+  });
+
+  it('sends Application Insights telemetry (from its separate telemetry.js) when the connection string is set, sampled', async () => {
+    let predictions = 0;
+    const tls = selfSignedCertificate(work);
+    const collector = await startCollector(tls);
+    const port = await freePort();
+    const started = startPackaged(
+      app,
+      appServiceEnv(port, {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=${collector.url}/`,
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        NODE_EXTRA_CA_CERTS: tls.certFile,
+      }),
+    );
+    try {
+      const recordings = pickPerClass(readDatasets(join(REPO, 'data', 'sample')).recordings, 1);
+      const smoke = await smokeTest({ baseUrl: `http://127.0.0.1:${port}`, recordings, readyTimeoutMs: 30_000, pollIntervalMs: 200 });
+      predictions = smoke.predictions.length;
+    } finally {
+      expect(await stop(started.child)).toBe(0);
+      await new Promise((resolve) => collector.server.close(resolve));
+    }
+    // The default sampler sends about one request per second; the standard metrics still count each one.
+    expect(collector.envelopes.filter((e) => e.data.baseType === 'RequestData').length).toBeGreaterThan(0);
+    const predicted = metricsByName(collector.envelopes).get('wand_predictions') ?? [];
+    expect(predicted.reduce((n, m) => n + m.value, 0)).toBe(predictions);
+    expect(started.output()).not.toMatch(/telemetry: could not send|cannot find module/i);
   });
 
   const isolated = canIsolateNetwork() ? it : it.skip;

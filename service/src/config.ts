@@ -16,8 +16,16 @@ const EnvSchema = z.object({
   MODEL_DIR: optional(z.string().min(1)).default('models/default'),
   /** When set, inference and metrics need it as `x-api-key` or `Authorization: Bearer`. */
   WAND_API_KEY: optional(z.string().min(16, 'WAND_API_KEY must be at least 16 characters').max(512)),
-  /** Accepted so App Service settings validate; telemetry is not wired (logs go to stdout). */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(z.string()),
+  /** When set, requests, failures and the offloading metrics go to Application Insights (telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z.string().regex(/(^|;)\s*InstrumentationKey\s*=\s*[^;\s]+/i, 'APPLICATIONINSIGHTS_CONNECTION_STRING must carry InstrumentationKey=...'),
+  ),
+  /**
+   * Most request spans sent to Application Insights per second; request counts and failures are exact
+   * regardless (pre-sampling standard metrics). 1/s keeps a saturated service near 90 MB a day, about
+   * half of the free 5 GB a month.
+   */
+  TELEMETRY_TRACES_PER_SECOND: optional(z.coerce.number().min(0.01).max(100)).default(1),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
   /** Requests per client per window; 0 turns the limit off. */
   RATE_LIMIT_MAX: optional(intFrom(0, 10_000_000)).default(600),
@@ -44,7 +52,7 @@ export interface ServiceConfig {
   host?: string;
   modelDir: string;
   apiKey?: string;
-  telemetryConnectionString?: string;
+  telemetry?: { connectionString: string; tracesPerSecond: number };
   logLevel: string;
   rateLimit: { max: number; windowSeconds: number };
   trustProxy: boolean;
@@ -74,7 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.HOST,
     modelDir: resolve(cwd, e.MODEL_DIR),
     apiKey: e.WAND_API_KEY,
-    telemetryConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    telemetry: e.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, tracesPerSecond: e.TELEMETRY_TRACES_PER_SECOND }
+      : undefined,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_S },
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
