@@ -46,7 +46,9 @@ describe('npm run package', () => {
     expect(statSync(join(app, 'server.js')).size).toBeLessThan(statSync(join(app, 'telemetry.js')).size);
     expect(files).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(files).toContain('node_modules/onnxruntime-common/dist/cjs/index.js');
-    expect(files).toEqual(expect.arrayContaining(['models/default/model.json', 'models/default/golden.json', 'models/default/cloud.onnx']));
+    expect(files).toEqual(
+      expect.arrayContaining(['models/default/model.json', 'models/default/golden.json', 'models/default/cloud.onnx', 'models/default/offload.svg', 'service/public/page.js']),
+    );
     const foreign = files.filter((f) => /napi-v6\/(?!linux\/x64\/)/.test(f) || f.endsWith('.map') || f.endsWith('.d.ts') || f.includes('/script/'));
     expect(foreign).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
@@ -64,6 +66,10 @@ describe('npm run package', () => {
       const smoke = await smokeTest({ baseUrl: `http://127.0.0.1:${port}`, apiKey, recordings, readyTimeoutMs: 30_000, pollIntervalMs: 200 });
       expect(smoke.predictions).toHaveLength(recordings.length);
       expect(smoke.correct).toBeGreaterThanOrEqual(recordings.length / 2);
+      // The page for people, with its assets and the model's charts, ships too.
+      const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).toContain('/ui/charts/offload.svg');
+      for (const asset of ['/ui/page.js', '/ui/page.css', '/ui/charts/offload.svg']) expect((await fetch(`http://127.0.0.1:${port}${asset}`)).status).toBe(200);
     } catch (err) {
       throw new Error(`${(err as Error).message}\nservice output:\n${started.output()}`);
     } finally {

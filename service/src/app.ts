@@ -15,6 +15,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { runBatch, type LoadedModel } from './model';
 import { labRoutes } from './routes/lab';
 import { oipRoutes } from './routes/oip';
+import { pageRoutes } from './routes/page';
 import type { Telemetry } from './telemetry';
 
 export const SERVER_NAME = 'wandcloud';
@@ -72,6 +73,8 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
   const limits = { minSamples: 10, maxSamples: config.maxSamples };
 
   const router = new Router();
+  // Before the lab's routes: a browser's GET / gets the page, everything else falls through to them.
+  pageRoutes(router, { model, classifier, metrics, limits, assetsDir: config.pageAssetsDir, auth, body });
   labRoutes(router, { manifest, classifier, limits, guard: [auth, body] });
   oipRoutes(router, {
     manifest,

@@ -51,6 +51,8 @@ export interface ServiceConfig {
   port: number;
   host?: string;
   modelDir: string;
+  /** The page's script and style sheet: `service/public` under the working directory (the package ships it there too). */
+  pageAssetsDir: string;
   apiKey?: string;
   telemetry?: { connectionString: string; tracesPerSecond: number };
   logLevel: string;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     host: e.HOST,
     modelDir: resolve(cwd, e.MODEL_DIR),
+    pageAssetsDir: resolve(cwd, 'service', 'public'),
     apiKey: e.WAND_API_KEY,
     telemetry: e.APPLICATIONINSIGHTS_CONNECTION_STRING
       ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, tracesPerSecond: e.TELEMETRY_TRACES_PER_SECOND }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleService, EXTERNAL_MODULES } from './bundle';
-import { modelFiles, onnxRuntimeFiles } from './files';
+import { modelFiles, onnxRuntimeFiles, pageAssetFiles } from './files';
 import { buildZip, fromFile, type ZipEntry } from './zip';
 
 export interface PackageOptions {
@@ -58,7 +58,7 @@ export async function buildServicePackage(options: PackageOptions): Promise<Pack
   }
   const version = (dir: string): string => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 
-  const server: ZipEntry[] = bundle.files.map((f) => ({ zipPath: f.name, bytes: f.code }));
+  const server: ZipEntry[] = [...bundle.files.map((f) => ({ zipPath: f.name, bytes: f.code })), ...pageAssetFiles(repoRoot).map(fromFile)];
   const manifest: ZipEntry[] = [{ zipPath: 'package.json', bytes: Buffer.from(appPackageJson(version(repoRoot), version(join(nodeModules, 'onnxruntime-node')))) }];
   const runtime = onnxRuntimeFiles(nodeModules).map(fromFile);
   const model = modelFiles(options.modelDir).map(fromFile);

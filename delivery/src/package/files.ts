@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
 import { GOLDEN_FILE, readManifest, MANIFEST_FILE } from '../../../gesture/src';
+import { REPORT_CHARTS } from '../../../service/src/page/model-card';
 
 /** One file of the package: where it comes from and its path inside the zip (forward slashes). */
 export interface PackageFile {
@@ -41,12 +43,18 @@ export function onnxRuntimeFiles(nodeModules: string, platform = 'linux', arch =
 }
 
 /**
- * The model files the service reads: the manifest, the cloud network it names and the golden vectors
- * it replays at start (it refuses to start without them), under `models/default/` (the service's
- * default MODEL_DIR, relative to the app's working directory). Edge model, header and report stay
- * out: the wand and the registry use them, not the server.
+ * The model files the service reads: the manifest, the cloud network it names, the golden vectors
+ * it replays at start (it refuses to start without them) and the report charts its page shows, under
+ * `models/default/` (the service's default MODEL_DIR, relative to the app's working directory). Edge
+ * model, header and report text stay out: the wand and the registry use them, not the server.
  */
 export function modelFiles(modelDir: string, zipDir = 'models/default'): PackageFile[] {
   const manifest = readManifest(modelDir);
-  return [MANIFEST_FILE, GOLDEN_FILE, manifest.models.cloud.file].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
+  const charts = REPORT_CHARTS.map((c) => c.file).filter((name) => existsSync(join(modelDir, name)));
+  return [MANIFEST_FILE, GOLDEN_FILE, manifest.models.cloud.file, ...charts].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
+}
+
+/** The service page's script, style sheet and icon, where the service looks for them (`service/public` under its working directory). */
+export function pageAssetFiles(repoRoot: string): PackageFile[] {
+  return walk(join(repoRoot, 'service', 'public')).map((source) => ({ source, zipPath: toZipPath(relative(repoRoot, source)) }));
 }
