@@ -17,7 +17,7 @@ import { selfSignedCertificate, startCollector } from '../test/support/ingestion
 const REPO = resolve(__dirname, '../..');
 const MODEL_DIR = resolve(REPO, 'models/default');
 const ROUNDS = 3;
-const REQUESTS = 20_000;
+const REQUESTS = 10_000;
 const CLOCK_TICKS = 100;
 
 const recordings = readDatasets(join(REPO, 'data/sample')).recordings;
@@ -50,7 +50,7 @@ function qualityCheckUs(): number {
 
 /** Server CPU (user + system) per /predict over REQUESTS requests, after a warm-up, microseconds. */
 async function cpuPerRequest(env: Record<string, string>): Promise<number> {
-  const service = startServiceProcess({ LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', ...env }, []);
+  const service = startServiceProcess({ RATE_LIMIT_MAX: '0', ...env });
   const port = await service.port;
   const run = (amount: number) =>
     autocannon({ url: `http://127.0.0.1:${port}/predict`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 16, amount });
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const tls = selfSignedCertificate(scratch);
   const collector = await startCollector(tls);
   const telemetry = {
-    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-00000000bench;IngestionEndpoint=${collector.url}/`,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-0000000be0c4;IngestionEndpoint=${collector.url}/`,
     APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
     NODE_EXTRA_CA_CERTS: tls.certFile,
   };
@@ -81,13 +81,15 @@ async function main(): Promise<void> {
       off.push(await cpuPerRequest({}));
       on.push(await cpuPerRequest(telemetry));
     }
-    const spans = collector.envelopes.filter((e) => e.data.baseType === 'RequestData').length;
+    const spans = collector.envelopes.filter((e) => e.data.baseType === 'RequestData');
+    const spanBytes = spans.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / (spans.length || 1);
     const rows: [string, string][] = [
       ['golden check at start (60 vectors, median of 5)', `${golden.toFixed(1)} ms`],
       ['quality check per window (mean over the sample set)', `${quality.toFixed(1)} us`],
       [`server CPU per /predict, telemetry off (rounds ${off.map((v) => v.toFixed(0)).join(', ')})`, `${median(off).toFixed(0)} us`],
       [`server CPU per /predict, telemetry on, 1 span/s (rounds ${on.map((v) => v.toFixed(0)).join(', ')})`, `${median(on).toFixed(0)} us`],
-      [`request spans received for ${ROUNDS * (REQUESTS + 2_000)} requests`, String(spans)],
+      [`request spans received for ${ROUNDS * (REQUESTS + 2_000)} requests`, String(spans.length)],
+      ['mean size of one request item (JSON, before compression)', `${spanBytes.toFixed(0)} bytes`],
       ['load average at the end', readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')],
     ];
     for (const [what, value] of rows) process.stdout.write(`${what.padEnd(80)} ${value}\n`);

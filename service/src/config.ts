@@ -8,6 +8,31 @@ const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).m
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/**
+ * What the Azure Monitor exporter would otherwise throw on at start, with a stack (exit 1): a missing
+ * or malformed instrumentation key (it accepts lowercase GUIDs only), an endpoint that is not a URL.
+ * Messages never repeat the value.
+ */
+function checkConnectionString(value: string, ctx: z.RefinementCtx): void {
+  const fields = new Map(
+    value
+      .split(';')
+      .map((part) => part.split('='))
+      .filter((kv) => kv.length >= 2)
+      .map(([k, ...v]) => [k.trim().toLowerCase(), v.join('=').trim()]),
+  );
+  const key = fields.get('instrumentationkey');
+  const problem =
+    key === undefined
+      ? 'must carry InstrumentationKey=<GUID>'
+      : !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key)
+        ? 'InstrumentationKey must be a lowercase GUID, as the portal shows it'
+        : fields.has('ingestionendpoint') && !URL.canParse(fields.get('ingestionendpoint')!)
+          ? 'IngestionEndpoint must be a URL'
+          : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: `APPLICATIONINSIGHTS_CONNECTION_STRING ${problem}` });
+}
+
 const EnvSchema = z.object({
   PORT: optional(intFrom(0, 65535)).default(8000),
   /** Interface to bind; unset = all interfaces (IPv4 and IPv6). */
@@ -17,9 +42,7 @@ const EnvSchema = z.object({
   /** When set, inference and metrics need it as `x-api-key` or `Authorization: Bearer`. */
   WAND_API_KEY: optional(z.string().min(16, 'WAND_API_KEY must be at least 16 characters').max(512)),
   /** When set, requests, failures and the offloading metrics go to Application Insights (telemetry.ts). */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
-    z.string().regex(/(^|;)\s*InstrumentationKey\s*=\s*[^;\s]+/i, 'APPLICATIONINSIGHTS_CONNECTION_STRING must carry InstrumentationKey=...'),
-  ),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(z.string().superRefine(checkConnectionString)),
   /**
    * Most request spans sent to Application Insights per second; request counts and failures are exact
    * regardless (pre-sampling standard metrics). 1/s keeps a saturated service near 90 MB a day, about

@@ -126,9 +126,13 @@ it('without a connection string the telemetry libraries are not even loaded', ()
   expect(JSON.parse(run.stdout)).toEqual([]);
 });
 
-it('a connection string without an instrumentation key stops the start, without echoing it', () => {
-  const connectionString = 'IngestionEndpoint=https://example.invalid/;not-a-key';
-  expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString })).toThrow(ConfigError);
-  expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString })).toThrow(/must carry InstrumentationKey/);
-  expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString })).not.toThrow(/example\.invalid/);
+it.each([
+  ['no instrumentation key', 'IngestionEndpoint=https://example.invalid/;Other=1', /must carry InstrumentationKey/],
+  ['a key that is not a GUID', 'InstrumentationKey=not-a-guid-secret;IngestionEndpoint=https://example.invalid/', /lowercase GUID/],
+  ['an endpoint that is not a URL', `InstrumentationKey=${IKEY};IngestionEndpoint=example invalid`, /IngestionEndpoint must be a URL/],
+])('a connection string with %s stops the start (exit 2 path), without echoing it', (_name, connectionString, message) => {
+  const attempt = () => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString });
+  expect(attempt).toThrow(ConfigError);
+  expect(attempt).toThrow(message);
+  expect(attempt).not.toThrow(/example|secret/);
 });
