@@ -5,8 +5,9 @@
  *
  * Requests are recorded by a Koa middleware as server spans named by route pattern, not by the
  * distro's http auto-instrumentation: that one needs to patch `node:http` before anything imports
- * it (not true of an esbuild bundle) and names operations by raw URL. The distro's standard metrics
- * count every request and failure before sampling, so only the per-request detail is sampled.
+ * it (not true of an esbuild bundle) and names operations by raw URL. Spans are sampled (and the
+ * distro's standard request metrics only see sampled spans), so every request is also counted in
+ * `wand_http_requests{method,route,status}`, a pre-aggregated metric: counts and failures stay exact.
  */
 import { shutdownAzureMonitor, useAzureMonitor } from '@azure/monitor-opentelemetry';
 import * as api from '@opentelemetry/api';
@@ -28,7 +29,7 @@ export interface Telemetry {
 
 export interface TelemetryOptions {
   connectionString: string;
-  /** Most request spans sent per second (the rest are only counted by the standard metrics). */
+  /** Most request spans sent per second (the rest are only counted, in `wand_http_requests`). */
   tracesPerSecond: number;
   /** Served model, on every request span: which model answered. */
   model: string;
@@ -59,6 +60,7 @@ export function startTelemetry(options: TelemetryOptions, logger: Logger): Telem
   });
   const tracer = api.trace.getTracer('wandcloud');
   const meter = api.metrics.getMeter('wandcloud');
+  const httpRequests = meter.createCounter('wand_http_requests', { description: 'Every request by method, route pattern and status, before sampling' });
   const predictions = meter.createCounter('wand_predictions', { description: 'Classified windows by predicted class' });
   const lowConfidence = meter.createCounter('wand_low_confidence_predictions', {
     description: 'Answers under the low-confidence threshold (what the wand would have offloaded)',
@@ -73,6 +75,7 @@ export function startTelemetry(options: TelemetryOptions, logger: Logger): Telem
       await next();
     } finally {
       const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : undefined;
+      httpRequests.add(1, { method: ctx.method, route: route ?? '(unmatched)', status: ctx.status });
       // The route pattern, never the raw path (unbounded names) or the query string (may carry anything).
       span.updateName(`${ctx.method} ${route ?? '(unmatched)'}`);
       span.setAttributes({

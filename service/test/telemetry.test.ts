@@ -102,10 +102,12 @@ describe('Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING set): sent
     expect(metrics.get('wand_inference_duration')?.length).toBeGreaterThan(0);
   });
 
-  it('also sends the standard request metrics, which count every request before sampling', () => {
-    const count = (code: string) => (metrics.get('requests/duration') ?? []).filter((m) => m.properties['request/resultCode'] === code).reduce((n, m) => n + m.count, 0);
-    expect(count('200')).toBeGreaterThanOrEqual(answers.length);
-    expect(count('500')).toBe(1);
+  it('counts every request in wand_http_requests (exact under sampling), beside the standard metrics', () => {
+    const requests = (route: string, status: string) => total('wand_http_requests', { route, status });
+    expect(requests('/predict', '200')).toBe(answers.length);
+    expect(requests('/predict', '400')).toBe(1);
+    expect(requests('/v2/models/:name/infer', '500')).toBe(1);
+    expect(metrics.has('requests/duration')).toBe(true);
     expect(total('exceptions/count')).toBe(1);
   });
 });
