@@ -75,7 +75,7 @@ export function renderPage(manifest: ModelManifest, charts: readonly { file: str
       <dl>
         <dt>Requests</dt><dd id="requests">-</dd>
         <dt>Classified windows</dt><dd id="predictions">-</dd>
-        <dt>Low confidence (would be offloaded)</dt><dd id="low-confidence">-</dd>
+        <dt>Low-confidence answers (under the offload threshold)</dt><dd id="low-confidence">-</dd>
         <dt>Quality warnings</dt><dd id="quality">-</dd>
       </dl>
       <table id="per-class"><thead><tr><th scope="col">class</th><th scope="col">answers</th><th scope="col">low confidence</th></tr></thead><tbody></tbody></table>
