@@ -63,14 +63,14 @@ export function startTelemetry(options: TelemetryOptions, logger: Logger): Telem
   const httpRequests = meter.createCounter('wand_http_requests', { description: 'Every request by method, route pattern and status, before sampling' });
   const predictions = meter.createCounter('wand_predictions', { description: 'Classified windows by predicted class' });
   const lowConfidence = meter.createCounter('wand_low_confidence_predictions', {
-    description: 'Answers under the low-confidence threshold (what the wand would have offloaded)',
+    description: 'Answers with confidence under LOW_CONFIDENCE (default: the manifest offload threshold)',
   });
   const qualityWarnings = meter.createCounter('wand_quality_warnings', { description: 'Windows that look like a broken capture, by code' });
   const batchRows = meter.createHistogram('wand_inference_batch_rows', { description: 'Rows per session run' });
   const inferenceMs = meter.createHistogram('wand_inference_duration', { description: 'Duration of one session run', unit: 'ms' });
 
   const requests: Middleware = async (ctx, next) => {
-    const span: api.Span = tracer.startSpan(`${ctx.method} ${ctx.path}`, { kind: api.SpanKind.SERVER });
+    const span: api.Span = tracer.startSpan(ctx.method, { kind: api.SpanKind.SERVER });
     try {
       await next();
     } finally {
