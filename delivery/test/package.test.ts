@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readDatasets } from '../../gesture/src';
 import { buildServicePackage, type PackageResult } from '../src/package/buildPackage';
 import { pickPerClass, smokeTest } from '../src/smoke';
+import { metricsByName, selfSignedCertificate, startCollector } from '../../service/test/support/ingestion';
 import { appServiceEnv, canIsolateNetwork, freePort, startPackaged, stop } from './packagedService';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -40,9 +41,14 @@ describe('npm run package', () => {
     expect(result.zipBytes).toBeLessThanOrEqual(LIMIT);
     const files = tree(app);
     expect(files).toContain('server.js');
+    // The Azure Monitor distro is a file of its own, read only when telemetry is configured.
+    expect(files).toContain('telemetry.js');
+    expect(statSync(join(app, 'server.js')).size).toBeLessThan(statSync(join(app, 'telemetry.js')).size);
     expect(files).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node');
     expect(files).toContain('node_modules/onnxruntime-common/dist/cjs/index.js');
-    expect(files).toEqual(expect.arrayContaining(['models/default/model.json', 'models/default/cloud.onnx']));
+    expect(files).toEqual(
+      expect.arrayContaining(['models/default/model.json', 'models/default/golden.json', 'models/default/cloud.onnx', 'models/default/offload.svg', 'service/public/page.js']),
+    );
     const foreign = files.filter((f) => /napi-v6\/(?!linux\/x64\/)/.test(f) || f.endsWith('.map') || f.endsWith('.d.ts') || f.includes('/script/'));
     expect(foreign).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
@@ -60,12 +66,46 @@ describe('npm run package', () => {
       const smoke = await smokeTest({ baseUrl: `http://127.0.0.1:${port}`, apiKey, recordings, readyTimeoutMs: 30_000, pollIntervalMs: 200 });
       expect(smoke.predictions).toHaveLength(recordings.length);
       expect(smoke.correct).toBeGreaterThanOrEqual(recordings.length / 2);
+      // The page for people, with its assets and the model's charts, ships too.
+      const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).toContain('/ui/charts/offload.svg');
+      for (const asset of ['/ui/page.js', '/ui/page.css', '/ui/charts/offload.svg']) expect((await fetch(`http://127.0.0.1:${port}${asset}`)).status).toBe(200);
     } catch (err) {
       throw new Error(`${(err as Error).message}\nservice output:\n${started.output()}`);
     } finally {
       expect(await stop(started.child)).toBe(0);
     }
     expect(started.output()).not.toContain(apiKey);
+  });
+
+  it('sends Application Insights telemetry (from its separate telemetry.js) when the connection string is set, sampled', async () => {
+    let predictions = 0;
+    const tls = selfSignedCertificate(work);
+    const collector = await startCollector(tls);
+    const port = await freePort();
+    const started = startPackaged(
+      app,
+      appServiceEnv(port, {
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=${collector.url}/`,
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        NODE_EXTRA_CA_CERTS: tls.certFile,
+      }),
+    );
+    try {
+      const recordings = pickPerClass(readDatasets(join(REPO, 'data', 'sample')).recordings, 1);
+      const smoke = await smokeTest({ baseUrl: `http://127.0.0.1:${port}`, recordings, readyTimeoutMs: 30_000, pollIntervalMs: 200 });
+      predictions = smoke.predictions.length;
+    } finally {
+      expect(await stop(started.child)).toBe(0);
+      await new Promise((resolve) => collector.server.close(resolve));
+    }
+    // The default sampler keeps at most one request span a second (often none in a run this short);
+    // the service's own request metric counts every request before sampling.
+    const metrics = metricsByName(collector.envelopes);
+    const served = (metrics.get('wand_http_requests') ?? []).filter((m) => m.properties.route === '/predict' && m.properties.status === '200');
+    expect(served.reduce((n, m) => n + m.value, 0)).toBe(predictions);
+    expect((metrics.get('wand_predictions') ?? []).reduce((n, m) => n + m.value, 0)).toBe(predictions);
+    expect(started.output()).not.toMatch(/telemetry: could not send|cannot find module/i);
   });
 
   const isolated = canIsolateNetwork() ? it : it.skip;

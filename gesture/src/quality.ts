@@ -43,16 +43,21 @@ export function recordingWarnings(samples: Samples): QualityWarning[] {
   });
   const gravityG = Math.hypot(mean[0], mean[1], mean[2]) / STANDARD_GRAVITY;
   const aligned = gravityAlign(window);
-  let motionG = 0;
   let crossings = 0;
   let sign = 0;
+  // Runs on every window the service classifies: no per-sample array, and sqrt rather than
+  // Math.hypot (several times slower in V8; the overflow it guards against cannot occur here).
+  let motionSquared = 0;
   for (let i = 0; i < n; i++) {
-    const [x, y, z] = [aligned[i * 3], aligned[i * 3 + 1], aligned[i * 3 + 2]];
-    motionG = Math.max(motionG, Math.hypot(x, y, z));
+    const x = aligned[i * 3];
+    const y = aligned[i * 3 + 1];
+    const z = aligned[i * 3 + 2];
+    motionSquared = Math.max(motionSquared, x * x + y * y + z * z);
     const s = z > OSCILLATION_DEADBAND_G ? 1 : z < -OSCILLATION_DEADBAND_G ? -1 : 0;
     if (s !== 0 && sign !== 0 && s !== sign) crossings++;
     if (s !== 0) sign = s;
   }
+  const motionG = Math.sqrt(motionSquared);
   const oscillations = crossings / 2;
   const warnings: QualityWarning[] = [];
   if (gravityG > QUALITY_RULES.maxGravityG || gravityG < QUALITY_RULES.minGravityG) {

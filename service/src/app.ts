@@ -15,6 +15,8 @@ import { securityHeaders } from './middleware/security-headers';
 import { runBatch, type LoadedModel } from './model';
 import { labRoutes } from './routes/lab';
 import { oipRoutes } from './routes/oip';
+import { pageRoutes } from './routes/page';
+import type { Telemetry } from './telemetry';
 
 export const SERVER_NAME = 'wandcloud';
 
@@ -41,7 +43,7 @@ const closeWhenDraining = (lifecycle: ServiceApp['lifecycle']): Middleware => as
 const skipHealth = (inner: Middleware): Middleware => (ctx, next) => (HEALTH_PATH.test(ctx.path) ? next() : inner(ctx, next));
 
 /** Compose the service from its pieces around one loaded model. Does not listen. */
-export function createApp(config: ServiceConfig, model: LoadedModel, logger: Logger): ServiceApp {
+export function createApp(config: ServiceConfig, model: LoadedModel, logger: Logger, telemetry?: Telemetry): ServiceApp {
   const { manifest } = model;
   const metrics = createMetrics();
   const lifecycle = { ready: true, draining: false };
@@ -55,11 +57,15 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
     onRun: (rows, seconds) => {
       metrics.batchRows.observe(rows);
       metrics.inferenceSeconds.observe(seconds);
+      telemetry?.batch(rows, seconds);
     },
   });
   const classifier = new Classifier(model, batcher, (result) => {
+    const low = result.confidence < lowConfidence;
     metrics.predictions.inc({ class: result.label });
-    if (result.confidence < lowConfidence) metrics.lowConfidence.inc({ class: result.label });
+    if (low) metrics.lowConfidence.inc({ class: result.label });
+    for (const warning of result.quality) metrics.qualityWarnings.inc({ code: warning.code });
+    telemetry?.prediction(result, low);
   });
 
   const auth = requireApiKey(config.apiKey);
@@ -67,6 +73,8 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
   const limits = { minSamples: 10, maxSamples: config.maxSamples };
 
   const router = new Router();
+  // Before the lab's routes: a browser's GET / gets the page, everything else falls through to them.
+  pageRoutes(router, { model, classifier, metrics, limits, assetsDir: config.pageAssetsDir, auth, body });
   labRoutes(router, { manifest, classifier, limits, guard: [auth, body] });
   oipRoutes(router, {
     manifest,
@@ -86,10 +94,10 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
   app.silent = true;
   app.on('error', (err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'response error'));
+  if (telemetry) app.use(telemetry.requests);
+  app.use(requestLog(logger)).use(metricsMiddleware(metrics)).use(errorMapper(logger));
+  if (telemetry) app.use(telemetry.exceptions);
   app
-    .use(requestLog(logger))
-    .use(metricsMiddleware(metrics))
-    .use(errorMapper(logger))
     .use(securityHeaders())
     .use(closeWhenDraining(lifecycle))
     .use(skipHealth(rateLimit(config.rateLimit)))

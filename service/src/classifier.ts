@@ -1,4 +1,4 @@
-import { modelInput, WindowError, type Window } from '../../gesture/src';
+import { modelInput, recordingWarnings, WindowError, type QualityWarning, type Window } from '../../gesture/src';
 import type { InferenceBatcher } from './batcher';
 import type { LoadedModel } from './model';
 
@@ -10,6 +10,8 @@ export interface Classification {
   /** Probability of the chosen class, 0-1. */
   confidence: number;
   probabilities: Float32Array;
+  /** Signs of a broken capture (mis-set accelerometer range, no motion, shaking): the answer is likely wrong. */
+  quality: QualityWarning[];
 }
 
 const allFinite = (values: Float32Array): boolean => {
@@ -19,7 +21,8 @@ const allFinite = (values: Float32Array): boolean => {
 
 /**
  * Windows (resampled to the manifest's window length) in, labelled probabilities out: applies the
- * manifest's cloud preprocessing and sends the rows through the shared batcher.
+ * manifest's cloud preprocessing and sends the rows through the shared batcher. Each answer carries
+ * the shared quality checks' warnings about its window, so a user with a broken board learns why.
  */
 export class Classifier {
   constructor(
@@ -44,7 +47,8 @@ export class Classifier {
       if (!allFinite(probabilities)) throw new WindowError(`${windows.length > 1 ? `row ${i}: ` : ''}values are out of range for the model`);
       let index = 0;
       for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[index]) index = c;
-      const result = { index, label: this.labels[index], confidence: probabilities[index], probabilities };
+      const quality = recordingWarnings(Float64Array.from(windows[i]));
+      const result = { index, label: this.labels[index], confidence: probabilities[index], probabilities, quality };
       this.onResult?.(result);
       return result;
     });

@@ -8,6 +8,31 @@ const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).m
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/**
+ * What the Azure Monitor exporter would otherwise throw on at start, with a stack (exit 1): a missing
+ * or malformed instrumentation key (it accepts lowercase GUIDs only), an endpoint that is not a URL.
+ * Messages never repeat the value.
+ */
+function checkConnectionString(value: string, ctx: z.RefinementCtx): void {
+  const fields = new Map(
+    value
+      .split(';')
+      .map((part) => part.split('='))
+      .filter((kv) => kv.length >= 2)
+      .map(([k, ...v]) => [k.trim().toLowerCase(), v.join('=').trim()]),
+  );
+  const key = fields.get('instrumentationkey');
+  const problem =
+    key === undefined
+      ? 'must carry InstrumentationKey=<GUID>'
+      : !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key)
+        ? 'InstrumentationKey must be a lowercase GUID, as the portal shows it'
+        : fields.has('ingestionendpoint') && !URL.canParse(fields.get('ingestionendpoint')!)
+          ? 'IngestionEndpoint must be a URL'
+          : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: `APPLICATIONINSIGHTS_CONNECTION_STRING ${problem}` });
+}
+
 const EnvSchema = z.object({
   PORT: optional(intFrom(0, 65535)).default(8000),
   /** Interface to bind; unset = all interfaces (IPv4 and IPv6). */
@@ -16,8 +41,14 @@ const EnvSchema = z.object({
   MODEL_DIR: optional(z.string().min(1)).default('models/default'),
   /** When set, inference and metrics need it as `x-api-key` or `Authorization: Bearer`. */
   WAND_API_KEY: optional(z.string().min(16, 'WAND_API_KEY must be at least 16 characters').max(512)),
-  /** Accepted so App Service settings validate; telemetry is not wired (logs go to stdout). */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(z.string()),
+  /** When set, requests, failures and the offloading metrics go to Application Insights (telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(z.string().superRefine(checkConnectionString)),
+  /**
+   * Most request spans sent to Application Insights per second; request counts and failures are exact
+   * regardless (`wand_http_requests`, a pre-aggregated metric). At 1/s and ~0.8 KB per item, a service
+   * saturated all day sends at most ~70 MB, under half of the free 5 GB a month.
+   */
+  TELEMETRY_TRACES_PER_SECOND: optional(z.coerce.number().min(0.01).max(100)).default(1),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
   /** Requests per client per window; 0 turns the limit off. */
   RATE_LIMIT_MAX: optional(intFrom(0, 10_000_000)).default(600),
@@ -43,8 +74,10 @@ export interface ServiceConfig {
   port: number;
   host?: string;
   modelDir: string;
+  /** The page's script and style sheet: `service/public` under the working directory (the package ships it there too). */
+  pageAssetsDir: string;
   apiKey?: string;
-  telemetryConnectionString?: string;
+  telemetry?: { connectionString: string; tracesPerSecond: number };
   logLevel: string;
   rateLimit: { max: number; windowSeconds: number };
   trustProxy: boolean;
@@ -73,8 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     host: e.HOST,
     modelDir: resolve(cwd, e.MODEL_DIR),
+    pageAssetsDir: resolve(cwd, 'service', 'public'),
     apiKey: e.WAND_API_KEY,
-    telemetryConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    telemetry: e.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, tracesPerSecond: e.TELEMETRY_TRACES_PER_SECOND }
+      : undefined,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_S },
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',

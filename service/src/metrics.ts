@@ -10,6 +10,7 @@ export interface ServiceMetrics {
   batchRows: Histogram;
   predictions: Counter<'class'>;
   lowConfidence: Counter<'class'>;
+  qualityWarnings: Counter<'code'>;
 }
 
 export function createMetrics(): ServiceMetrics {
@@ -54,6 +55,12 @@ export function createMetrics(): ServiceMetrics {
       name: 'wand_low_confidence_predictions_total',
       help: 'Classified windows whose confidence is under the low-confidence threshold',
       labelNames: ['class'],
+      registers,
+    }),
+    qualityWarnings: new Counter({
+      name: 'wand_quality_warnings_total',
+      help: 'Classified windows that look like a broken capture, by warning code (gesture/ quality rules)',
+      labelNames: ['code'],
       registers,
     }),
   };

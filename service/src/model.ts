@@ -1,15 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { ManifestError, modelInput, readManifest, readRegistryRecord, type ModelManifest } from '../../gesture/src';
+import { MANIFEST_FILE, ManifestError, modelInput, readManifest, readRegistryRecord, type ModelManifest } from '../../gesture/src';
+import { confineManifestFiles, ModelLoadError, modelFilePath, requiredModelFile } from './model-files';
 
-/** A model folder that cannot be served; the message is one line naming the file and the problem. */
-export class ModelLoadError extends Error {
-  override readonly name = 'ModelLoadError';
-}
+export { ModelLoadError } from './model-files';
 
 /** The served model: its manifest, its one session for the life of the process, and derived sizes. */
 export interface LoadedModel {
+  /** The model folder, absolute. */
+  readonly dir: string;
   readonly manifest: ModelManifest;
   readonly session: InferenceSession;
   readonly onnxPath: string;
@@ -105,18 +104,21 @@ function servedManifest(dir: string): ModelManifest {
 }
 
 /**
- * Load the model folder: manifest, ONNX session, agreement checks and a warm-up at batch 1 and
- * `warmBatch`, so the first real request pays no allocation cost. Any problem is a ModelLoadError.
+ * Load the model folder: manifest, every file it names confined to the folder, ONNX session,
+ * agreement checks and a warm-up at batch 1 and `warmBatch`, so the first real request pays no
+ * allocation cost. Any problem is a ModelLoadError.
  */
 export async function loadModel(dir: string, warmBatch = 1): Promise<LoadedModel> {
   let manifest: ModelManifest;
   try {
+    modelFilePath(dir, MANIFEST_FILE);
     manifest = servedManifest(dir);
   } catch (err) {
-    throw new ModelLoadError(err instanceof ManifestError ? firstLine(err.message) : `${join(dir, 'model.json')}: ${firstLine(String(err))}`);
+    if (err instanceof ModelLoadError) throw err;
+    throw new ModelLoadError(err instanceof ManifestError ? firstLine(err.message) : `${join(dir, MANIFEST_FILE)}: ${firstLine(String(err))}`);
   }
-  const onnxPath = join(dir, manifest.models.cloud.file);
-  if (!existsSync(onnxPath) || !statSync(onnxPath).isFile()) throw new ModelLoadError(`${onnxPath}: file not found`);
+  confineManifestFiles(dir, manifest);
+  const onnxPath = requiredModelFile(dir, manifest.models.cloud.file, 'models.cloud.file');
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(onnxPath, SESSION_OPTIONS);
@@ -124,7 +126,7 @@ export async function loadModel(dir: string, warmBatch = 1): Promise<LoadedModel
     throw new ModelLoadError(`${onnxPath}: cannot load ONNX model (${firstLine((err as Error).message)})`);
   }
   const inputSize = product(manifest.models.cloud.inputShape);
-  const model: LoadedModel = { manifest, session, onnxPath, inputSize, classes: manifest.labels.length };
+  const model: LoadedModel = { dir, manifest, session, onnxPath, inputSize, classes: manifest.labels.length };
   try {
     checkAgainstManifest(session, manifest, onnxPath, inputSize);
     const row = modelInput(manifest, 'cloud', restingWindow(manifest.input.windowLength));

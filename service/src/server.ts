@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { createApp, type ServiceApp } from './app';
 import type { ServiceConfig } from './config';
 import { createLogger } from './logger';
-import { loadModel, type LoadedModel } from './model';
+import { loadVerifiedModel } from './golden-check';
+import type { LoadedModel } from './model';
 
 export interface RunningService extends ServiceApp {
   server: Server;
@@ -18,12 +19,22 @@ export interface RunningService extends ServiceApp {
 }
 
 /**
- * Load and warm the model, then listen: readiness is true from the first accepted connection.
+ * The telemetry module, required only when configured: the Azure Monitor distro it imports is large
+ * (and a file of its own in the App Service package). A require, not `import()`: tsx's CommonJS hook
+ * (`npm start`) and esbuild (the package) both resolve it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadTelemetry = (): typeof import('./telemetry') => require('./telemetry');
+
+/**
+ * Load, verify (files confined to the model folder, golden vectors) and warm the model, then listen:
+ * readiness is true from the first accepted connection.
  * Throws ModelLoadError for a model folder that cannot be served.
  */
 export async function startServer(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
-  const model = await loadModel(config.modelDir, config.maxBatch);
-  const service = createApp(config, model, logger);
+  const model = await loadVerifiedModel(config.modelDir, config.maxBatch);
+  const telemetry = config.telemetry && loadTelemetry().startTelemetry({ ...config.telemetry, model: `${model.manifest.name} ${model.manifest.version}` }, logger);
+  const service = createApp(config, model, logger, telemetry);
   const server = createServer(service.app.callback());
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
@@ -48,9 +59,6 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
     },
     'listening',
   );
-  if (config.telemetryConnectionString) {
-    logger.info('APPLICATIONINSIGHTS_CONNECTION_STRING is set but telemetry is not wired: logs go to stdout, metrics to /metrics');
-  }
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -71,6 +79,7 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
       clearTimeout(timer);
       await service.batcher.idle();
       await model.session.release();
+      await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err }, 'telemetry: could not send the last items'));
       logger.info('stopped');
     })();
     return stopping;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,4 +41,31 @@ export function copyModel(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'wand-model-'));
   cpSync(MODEL_DIR, dir, { recursive: true });
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `npm start`'s entry (tsx, as `npm start` runs it) in a child process with only the given settings;
+ * `port` resolves from its "listening" log line. `nodeArgs` go before the entry (e.g. a `-r` preload, after tsx's).
+ */
+export function startServiceProcess(env: Record<string, string>, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', ...nodeArgs, 'service/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', MODEL_DIR, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  const port = new Promise<number>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      const line = stdout.split('\n').find((l) => l.includes('"listening"'));
+      if (line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    void exited.then((e) => reject(new Error(`the service exited (${e.code}) before listening: ${e.stderr}`)));
+  });
+  return { child, exited, port };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleService, EXTERNAL_MODULES } from './bundle';
-import { modelFiles, onnxRuntimeFiles } from './files';
+import { modelFiles, onnxRuntimeFiles, pageAssetFiles } from './files';
 import { buildZip, fromFile, type ZipEntry } from './zip';
 
 export interface PackageOptions {
@@ -51,14 +51,14 @@ export function appPackageJson(version: string, ortVersion: string): string {
 export async function buildServicePackage(options: PackageOptions): Promise<PackageResult> {
   const { repoRoot } = options;
   const nodeModules = join(repoRoot, 'node_modules');
-  const bundle = await bundleService(join(repoRoot, 'service', 'src', 'main.ts'), options.nodeTarget ?? 'node20');
+  const bundle = await bundleService(join(repoRoot, 'service', 'src'), options.nodeTarget ?? 'node20');
   const unexpected = bundle.externals.filter((m) => !(EXTERNAL_MODULES as readonly string[]).includes(m));
   if (unexpected.length > 0) {
     throw new PackageError(`the bundle requires modules that are not packaged: ${unexpected.join(', ')}`);
   }
   const version = (dir: string): string => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 
-  const server: ZipEntry[] = [{ zipPath: 'server.js', bytes: bundle.code }];
+  const server: ZipEntry[] = [...bundle.files.map((f) => ({ zipPath: f.name, bytes: f.code })), ...pageAssetFiles(repoRoot).map(fromFile)];
   const manifest: ZipEntry[] = [{ zipPath: 'package.json', bytes: Buffer.from(appPackageJson(version(repoRoot), version(join(nodeModules, 'onnxruntime-node')))) }];
   const runtime = onnxRuntimeFiles(nodeModules).map(fromFile);
   const model = modelFiles(options.modelDir).map(fromFile);

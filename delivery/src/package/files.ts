@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { readManifest, MANIFEST_FILE, REGISTRY_FILE } from '../../../gesture/src';
+import { GOLDEN_FILE, readManifest, MANIFEST_FILE, REGISTRY_FILE } from '../../../gesture/src';
+import { REPORT_CHARTS } from '../../../service/src/page/model-card';
 
 /** One file of the package: where it comes from and its path inside the zip (forward slashes). */
 export interface PackageFile {
@@ -41,13 +42,20 @@ export function onnxRuntimeFiles(nodeModules: string, platform = 'linux', arch =
 }
 
 /**
- * The model files the service reads: the manifest, the cloud network it names and, for a version
- * downloaded from the registry, `registry.json` (so the service reports the registered version), under
- * `models/default/` (the service's default MODEL_DIR, relative to the app's working directory).
- * Edge model, header and report stay out: the wand and the registry use them, not the server.
+ * The model files the service reads: the manifest, the cloud network it names, the golden vectors
+ * it replays at start (it refuses to start without them), the report charts its page shows and, for a
+ * version downloaded from the registry, `registry.json` (so the service reports the registered version),
+ * under `models/default/` (the service's default MODEL_DIR, relative to the app's working directory).
+ * Edge model, header and report text stay out: the wand and the registry use them, not the server.
  */
 export function modelFiles(modelDir: string, zipDir = 'models/default'): PackageFile[] {
   const manifest = readManifest(modelDir);
   const registry = existsSync(join(modelDir, REGISTRY_FILE)) ? [REGISTRY_FILE] : [];
-  return [MANIFEST_FILE, manifest.models.cloud.file, ...registry].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
+  const charts = REPORT_CHARTS.map((c) => c.file).filter((name) => existsSync(join(modelDir, name)));
+  return [MANIFEST_FILE, GOLDEN_FILE, manifest.models.cloud.file, ...registry, ...charts].map((name) => ({ source: join(modelDir, name), zipPath: toZipPath(zipDir, name) }));
+}
+
+/** The service page's script, style sheet and icon, where the service looks for them (`service/public` under its working directory). */
+export function pageAssetFiles(repoRoot: string): PackageFile[] {
+  return walk(join(repoRoot, 'service', 'public')).map((source) => ({ source, zipPath: toZipPath(relative(repoRoot, source)) }));
 }
