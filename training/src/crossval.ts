@@ -12,6 +12,8 @@ export interface OutOfFold {
   foldOf: Int32Array;
   /** The models trained in each fold, by key (for fine-tuning experiments on the held-out person). */
   models: Record<string, TrainedModel>[];
+  /** Per model key: fitting wall time and optimiser steps summed over the folds. */
+  cost: Record<string, { seconds: number; steps: number }>;
 }
 
 export interface CrossValRequest {
@@ -33,6 +35,8 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
   for (const key of Object.keys(req.recipes)) logits[key] = new Float32Array(n * req.classes);
   const foldOf = new Int32Array(n).fill(-1);
   const models: Record<string, TrainedModel>[] = [];
+  const cost: Record<string, { seconds: number; steps: number }> = {};
+  for (const key of Object.keys(req.recipes)) cost[key] = { seconds: 0, steps: 0 };
   req.folds.forEach((fold, f) => {
     models.push({});
     const train = fold.train.map((i) => req.examples[i]);
@@ -49,10 +53,12 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
         onEpoch: (e, total) => req.progress.epoch(e + 1, total),
       });
       models[f][key] = model;
+      cost[key].seconds += model.trainingSeconds;
+      cost[key].steps += model.trainingSteps;
       const out = modelLogits(model, test);
       fold.test.forEach((idx, j) => logits[key].set(out.subarray(j * req.classes, (j + 1) * req.classes), idx * req.classes));
     }
     for (const idx of fold.test) foldOf[idx] = f;
   });
-  return { logits, foldOf, models };
+  return { logits, foldOf, models, cost };
 }

@@ -56,6 +56,7 @@ export function edgeHeader(weights: NetworkWeights, info: HeaderInfo): string {
   const values: number[] = [];
   let maxActivations = 0;
   const input = firmwareInput(info.preprocessing);
+  if (weights.spec.rotations) throw new Error('the firmware cannot average test-time rotations: the edge network must have none');
   for (const [i, l] of resolveLayers(weights.spec).entries()) {
     const spec = l.spec;
     if (spec.kind === 'dropout') continue;

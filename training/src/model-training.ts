@@ -10,6 +10,9 @@ export interface TrainedModel {
   recipe: ModelRecipe;
   steps: PreprocessingStep[];
   weights: NetworkWeights;
+  /** Optimiser steps taken and the wall time they took (fitting only; shared machines inflate it). */
+  trainingSteps: number;
+  trainingSeconds: number;
 }
 
 export interface TrainRequest {
@@ -64,6 +67,8 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const share = req.personalShare ?? 0.25;
   const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0);
   const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
+  const drawsPerEpoch = pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0);
+  const started = Date.now();
   const weights = fitNetwork(
     recipe.network(req.classes),
     {
@@ -77,9 +82,13 @@ export function trainModel(req: TrainRequest): TrainedModel {
       batchSize: recipe.fit.batchSize,
       learningRate: req.from ? FINE_TUNE.learningRate : recipe.fit.learningRate,
       finalLearningRate: recipe.fit.finalLearningRate,
+      // Fine-tuning starts from trained weights: no warm-up.
+      warmupFraction: req.from ? 0 : recipe.fit.warmupFraction,
+      weightDecay: recipe.fit.weightDecay,
+      labelSmoothing: recipe.fit.labelSmoothing,
       init: req.from?.weights,
       seed: rng.int(0x7fffffff),
-      drawsPerEpoch: pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0),
+      drawsPerEpoch,
       earlyStopping:
         recipe.fit.earlyStopping && validation.length > 0
           ? { inputs: validation.map((e) => build(e, null)), labels: Int32Array.from(validation, (e) => e.label), patience: recipe.fit.earlyStopping.patience }
@@ -87,7 +96,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
       onEpoch: (e) => req.onEpoch?.(e, epochs),
     },
   );
-  return { recipe, steps, weights };
+  return { recipe, steps, weights, trainingSteps: epochs * Math.ceil(drawsPerEpoch / recipe.fit.batchSize), trainingSeconds: (Date.now() - started) / 1000 };
 }
 
 /** Raw logits of a trained model for examples, without augmentation. */

@@ -23,6 +23,14 @@ export function summaryRows(r: TrainResult): string[][] {
   return rows;
 }
 
+/** Wall time per stage, with ms per optimiser step where the stage trains. */
+export function stageTimeRows(r: TrainResult): string[][] {
+  return [
+    ['stage', 'seconds', 'optimiser steps', 'ms per step'],
+    ...r.stageTimes.map((t) => [t.stage, t.seconds.toFixed(1), t.steps ? String(t.steps) : '-', t.steps ? ((t.seconds * 1000) / t.steps).toFixed(1) : '-']),
+  ];
+}
+
 export function markdownTable(rows: string[][]): string {
   const [head, ...body] = rows;
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -167,6 +175,12 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     `- onnxruntime-node vs TensorFlow.js, largest probability difference on 256 windows: ${r.parityMaxAbsDiff.toExponential(2)}.`,
     `- Files: cloud.onnx ${size('cloud.onnx')}, edge.onnx ${size('edge.onnx')}, edge_model.h ${size('edge_model.h')}, golden.json ${size('golden.json')}.`,
     '- Preprocessing is in model.json (`models.*.preprocessing`), applied by the service, the evaluator and the firmware alike.',
+    '',
+    '## Time per stage',
+    '',
+    'Wall time on the machine that ran the training (inflated when other jobs share its cores); "fitting" rows are included in the cross-validation row below them.',
+    '',
+    markdownTable(stageTimeRows(r)),
     '',
   );
   writeFileSync(join(out, 'report.md'), lines.join('\n'));

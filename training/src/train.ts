@@ -75,6 +75,14 @@ export interface TrainResult {
   reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
   data: TrainingData;
   warnings: string[];
+  /** Wall time of each stage, with optimiser steps where the stage trains (ms per step = seconds / steps). */
+  stageTimes: StageTime[];
+}
+
+export interface StageTime {
+  stage: string;
+  seconds: number;
+  steps?: number;
 }
 
 const subset = (logits: Float32Array, rows: number[], c: number): Float32Array => {
@@ -131,6 +139,14 @@ const metricEntry = (f: ModelFigures) => ({
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const progress = options.progress ?? silentProgress;
   const warnings: string[] = [];
+  const stageTimes: StageTime[] = [];
+  const runStarted = Date.now();
+  let stageStarted = runStarted;
+  const endStage = (stage: string, steps?: number) => {
+    const now = Date.now();
+    stageTimes.push({ stage, seconds: (now - stageStarted) / 1000, ...(steps ? { steps } : {}) });
+    stageStarted = now;
+  };
   await useWasmBackend();
   const data = loadTrainingData(options.data, { classes: options.classes, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: options.minPerClass });
   const personal = options.personal
@@ -147,10 +163,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     evaluated['baseline-edge'] = RECIPES['lab-baseline'].edge;
     evaluated['baseline-cloud'] = RECIPES['lab-baseline'].cloud;
   }
+  endStage('read data');
   const curveGroups = plan.kind === 'grouped' && options.curve.length > 0 ? folds.length : 0;
   progress.stages(folds.length * Object.keys(evaluated).length + curveGroups * options.curve.length * 2 + 2);
 
   const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, progress });
+  for (const [key, cost] of Object.entries(oof.cost)) stageTimes.push({ stage: `cross-validation: ${key} (fitting)`, seconds: cost.seconds, steps: cost.steps });
   const rows = [...data.examples.keys()].filter((i) => oof.foldOf[i] >= 0);
   const figures: Record<string, ModelFigures> = {};
   for (const [key, recipe] of Object.entries(evaluated)) figures[key] = figuresFor(key, recipe, oof, rows, data.examples, c, folds.length);
@@ -171,10 +189,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return conf < choice.threshold ? predictions(cascadeData.cloudProbs.subarray(i * c, (i + 1) * c), 1, c)[0] : edge;
   });
   const cascadeGrouped = groupedAccuracy(cascadePred, labels, rows.map((i) => data.examples[i].group));
+  endStage(`cross-validation, ${folds.length} folds x ${Object.keys(evaluated).length} models (all, incl. fitting above), calibration, threshold`);
 
   const personalPoints = curveGroups
     ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, progress })
     : [];
+  if (personalPoints.length) endStage('personalisation curve (fine-tuning)');
 
   // Final models: all the data (and the user's own recordings), temperatures from the held-out people.
   const started = Date.now();
@@ -182,6 +202,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   for (const role of ['edge', 'cloud'] as Role[]) {
     progress.stage(`final ${role}`);
     final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, onEpoch: (e, total) => progress.epoch(e + 1, total) });
+    endStage(`final ${role} model`, final[role].trainingSteps);
   }
   const finalTrainingSeconds = (Date.now() - started) / 1000;
 
@@ -269,6 +290,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     for (let i = 0; i < ort.length; i++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(ort[i] - tfjs[i]));
   }
   await Promise.all([sessions.edge.release(), sessions.cloud.release()]);
+  endStage('export: ONNX, header, golden vectors, parity check');
 
   const result: TrainResult = {
     manifest,
@@ -286,7 +308,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     data,
     warnings,
+    stageTimes,
   };
+  stageTimes.push({ stage: 'total (before the report)', seconds: (Date.now() - runStarted) / 1000 });
   await writeReport(options.out, result, options);
   return result;
 }

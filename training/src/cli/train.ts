@@ -4,7 +4,7 @@ import { TrainingDataError } from '../data';
 import type { OffloadRule } from '../offload';
 import { terminalProgress } from '../progress';
 import type { RecipeName } from '../recipes';
-import { summaryRows, textTable } from '../report';
+import { stageTimeRows, summaryRows, textTable } from '../report';
 import { train, type TrainOptions } from '../train';
 
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]
@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     progress.stop();
     for (const w of result.warnings) console.warn(`warning: ${w}`);
     console.log(`\n${textTable(summaryRows(result))}\n`);
+    console.log(`time per stage\n${textTable(stageTimeRows(result))}\n`);
     console.log(`final models trained in ${result.finalTrainingSeconds.toFixed(1)} s; wrote ${options.out} (report.md, model.json, cloud.onnx, edge.onnx, edge_model.h, golden.json)`);
     return 0;
   } catch (err) {
