@@ -1,4 +1,4 @@
-import type { Example } from './data';
+import type { Example, SuspectPolicy } from './data';
 import type { Fold } from './folds';
 import { modelLogits, trainModel, type TrainedModel } from './model-training';
 import type { Progress } from './progress';
@@ -26,6 +26,7 @@ export interface CrossValRequest {
   seed: number;
   /** Overrides every recipe's epoch count (quick runs and tests). */
   epochs?: number;
+  suspect?: SuspectPolicy;
   progress: Progress;
 }
 
@@ -50,6 +51,7 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
         personal: req.personal,
         seed: req.seed + f * 7919,
         epochs: req.epochs,
+        suspect: req.suspect,
         onEpoch: (e, total) => req.progress.epoch(e + 1, total),
       });
       models[f][key] = model;

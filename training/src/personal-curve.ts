@@ -1,6 +1,6 @@
 import { softmaxRows } from './calibration';
 import type { OutOfFold } from './crossval';
-import type { Example } from './data';
+import type { Example, SuspectPolicy } from './data';
 import type { Fold } from './folds';
 import { accuracy } from './metrics';
 import { FINE_TUNE, modelLogits, trainModel } from './model-training';
@@ -26,6 +26,7 @@ export interface CurveRequest {
   classes: number;
   seed: number;
   epochs?: number;
+  suspect?: SuspectPolicy;
   progress: Progress;
 }
 
@@ -74,6 +75,7 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
           train,
           personal: own,
           seed: req.seed + f * 7919 + k,
+          suspect: req.suspect,
           epochs: req.epochs ? Math.min(req.epochs, FINE_TUNE.epochs) : undefined,
           onEpoch: (e, total) => req.progress.epoch(e + 1, total),
         });

@@ -156,6 +156,17 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     markdownTable(perGroupRows),
     '',
   ];
+  const suspectRows = Object.entries(r.suspect).map(([g, s]) => [g, String(s.recordings), String(s.suspect), Object.entries(s.codes).map(([code, n]) => `${code}: ${n}`).join(', ') || '-']);
+  lines.push(
+    '## Suspect recordings',
+    '',
+    `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training policy \`--suspect ${options.suspect}\` ` +
+      '(held-out people are always scored on all their recordings). Worth recording again rather than guessing.',
+    '',
+    markdownTable([['person', 'recordings', 'suspect', 'warnings'], ...suspectRows]),
+    '',
+    ...(r.data.rejected.length > 0 ? ['Rejected files (not read):', '', ...r.data.rejected.map((x) => `- \`${x.path}\`: ${x.reason}`), ''] : []),
+  );
   if (r.personal.length > 0) {
     lines.push(
       '## Accuracy vs own recordings',

@@ -5,7 +5,7 @@ import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest, type 
 import { useWasmBackend } from './backend';
 import { expectedCalibrationError, fitTemperature, reliability, softmaxRows, type ReliabilityBin } from './calibration';
 import { crossValidate, type OutOfFold } from './crossval';
-import { loadTrainingData, type Example, type GroupBy, type TrainingData } from './data';
+import { loadTrainingData, suspectCounts, type Example, type GroupBy, type SuspectPolicy, type TrainingData } from './data';
 import { planFolds, type FoldPlan } from './folds';
 import { goldenFile, pickGoldenSources } from './golden';
 import { edgeHeader } from './header';
@@ -37,6 +37,8 @@ export interface TrainOptions {
   minPerClass: number;
   name: string;
   goldenCount: number;
+  /** Suspect recordings (quality warnings) in training: keep, down-weight or drop; held-out people are always scored on all. */
+  suspect: SuspectPolicy;
   /** Overrides every recipe's epoch count (quick runs, tests). */
   epochs?: number;
   /** Evaluate only the first N folds (quick runs, tests); the report says so. */
@@ -74,6 +76,8 @@ export interface TrainResult {
   parityMaxAbsDiff: number;
   reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
   data: TrainingData;
+  /** Per person: recordings, suspect ones, and the count per warning code. */
+  suspect: ReturnType<typeof suspectCounts>;
   warnings: string[];
   /** Wall time of each stage, with optimiser steps where the stage trains (ms per step = seconds / steps). */
   stageTimes: StageTime[];
@@ -152,6 +156,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const personal = options.personal
     ? loadTrainingData(options.personal, { classes: data.labels, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: 1 }).examples.map((e) => ({ ...e, group: `personal:${e.group}` }))
     : [];
+  for (const r of data.rejected) progress.log(`rejected ${r.path}: ${r.reason}`);
+  const suspect = suspectCounts(data.examples);
+  for (const [group, s] of Object.entries(suspect)) {
+    if (s.suspect > 0) progress.log(`${group}: ${s.suspect} of ${s.recordings} recordings suspect (${Object.entries(s.codes).map(([code, n]) => `${code} ${n}`).join(', ')}); training ${options.suspect === 'keep' ? 'keeps' : options.suspect === 'drop' ? 'drops' : 'down-weights'} them`);
+  }
   const c = data.labels.length;
   const plan = planFolds(data.examples, options.seed);
   if (plan.warning) warnings.push(plan.warning);
@@ -167,7 +176,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const curveGroups = plan.kind === 'grouped' && options.curve.length > 0 ? folds.length : 0;
   progress.stages(folds.length * Object.keys(evaluated).length + curveGroups * options.curve.length * 2 + 2);
 
-  const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, progress });
+  const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress });
   for (const [key, cost] of Object.entries(oof.cost)) stageTimes.push({ stage: `cross-validation: ${key} (fitting)`, seconds: cost.seconds, steps: cost.steps });
   const rows = [...data.examples.keys()].filter((i) => oof.foldOf[i] >= 0);
   const figures: Record<string, ModelFigures> = {};
@@ -192,7 +201,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   endStage(`cross-validation, ${folds.length} folds x ${Object.keys(evaluated).length} models (all, incl. fitting above), calibration, threshold`);
 
   const personalPoints = curveGroups
-    ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, progress })
+    ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress })
     : [];
   if (personalPoints.length) endStage('personalisation curve (fine-tuning)');
 
@@ -201,7 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const final: Record<Role, TrainedModel> = {} as Record<Role, TrainedModel>;
   for (const role of ['edge', 'cloud'] as Role[]) {
     progress.stage(`final ${role}`);
-    final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, onEpoch: (e, total) => progress.epoch(e + 1, total) });
+    final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, suspect: options.suspect, onEpoch: (e, total) => progress.epoch(e + 1, total) });
     endStage(`final ${role} model`, final[role].trainingSteps);
   }
   const finalTrainingSeconds = (Date.now() - started) / 1000;
@@ -265,6 +274,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       groupBy: options.groupBy,
       folds: folds.length,
       personalRecordings: personal.length,
+      suspectRecordings: { policy: options.suspect, count: data.examples.filter((e) => e.warnings.length > 0).length },
       finalTrainingSeconds,
       backend: 'tfjs-wasm',
     },
@@ -307,6 +317,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       cloud: { before: reliability(softmaxRows(subset(oof.logits.cloud, rows, c), c), labels, c), after: reliability(cascadeData.cloudProbs, labels, c) },
     },
     data,
+    suspect,
     warnings,
     stageTimes,
   };

@@ -23,6 +23,7 @@ describe('exported model folder', () => {
     minPerClass: 5,
     name: 'test-model',
     goldenCount: 12,
+    suspect: 'keep',
     epochs: 2,
   };
   let result: Awaited<ReturnType<typeof train>>;
