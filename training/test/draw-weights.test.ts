@@ -1,5 +1,5 @@
-import type { Example } from '../src/data';
-import { drawWeightsFor } from '../src/model-training';
+import type { Example } from '../src/data/data';
+import { drawWeightsFor } from '../src/models/model-training';
 
 const pool = (sizes: Record<string, number>): Example[] =>
   Object.entries(sizes).flatMap(([group, n]) => Array.from({ length: n }, () => ({ group, warnings: [] as Example['warnings'] }) as Example));

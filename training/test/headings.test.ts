@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { useWasmBackend } from '../src/backend';
-import { softmaxRows } from '../src/calibration';
-import { learningRateAt, predictLogits } from '../src/fit';
-import { describeNetwork, headingMatrix, initialWeights, type NetworkSpec } from '../src/network';
-import { exportOnnx, foldTemperature } from '../src/onnx-export';
-import { openSession, runSession } from '../src/onnx-run';
-import { CLOUD_ROTATIONS, RECIPES } from '../src/recipes';
-import { Rng } from '../src/rng';
+import { useWasmBackend } from '../src/models/backend';
+import { softmaxRows } from '../src/calibration/calibration';
+import { learningRateAt, predictLogits } from '../src/models/fit';
+import { describeNetwork, headingMatrix, initialWeights, type NetworkSpec } from '../src/models/network';
+import { exportOnnx, foldTemperature } from '../src/export/onnx-export';
+import { openSession, runSession } from '../src/export/onnx-run';
+import { CLOUD_ROTATIONS, RECIPES } from '../src/models/recipes';
+import { Rng } from '../src/support/rng';
 import { tempDir } from './helpers';
 
 const STEPS = 50;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPreprocessing, readGoldenFile, readManifest, toWindow } from '../../gesture/src';
-import { openSession, runSession } from '../src/onnx-run';
+import { openSession, runSession } from '../src/export/onnx-run';
 import { train, type TrainOptions } from '../src/train';
 import { parseHeader, runHeader } from './edge-reference';
 import { sampleSubset } from './fixtures';

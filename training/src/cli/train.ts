@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainingDataError } from '../data';
-import type { OffloadRule } from '../offload';
-import { terminalProgress } from '../progress';
-import type { RecipeName } from '../recipes';
-import { stageTimeRows, summaryRows, textTable } from '../report';
+import { TrainingDataError } from '../data/data';
+import type { OffloadRule } from '../calibration/offload';
+import { terminalProgress } from '../support/progress';
+import type { RecipeName } from '../models/recipes';
+import { stageTimeRows, summaryRows, textTable } from '../report/report';
 import { train, type TrainOptions } from '../train';
 
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]

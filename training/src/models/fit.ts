@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeTrainable, forward, fromTrainable, initialWeights, predictiveLogits, toTrainable, type NetworkSpec, type NetworkWeights } from './network';
-import { concatFloat32 } from './arrays';
-import { Rng } from './rng';
+import { concatFloat32 } from '../support/arrays';
+import { Rng } from '../support/rng';
 
 /** What a training run draws from: an input builder (it may augment) and one label per item. */
 export interface TrainingSet {

@@ -1,8 +1,8 @@
-import type { Example, SuspectPolicy } from './data';
-import type { Fold } from './folds';
-import { modelLogits, trainModel, type TrainedModel } from './model-training';
-import type { Progress } from './progress';
-import type { ModelRecipe } from './recipes';
+import type { Example, SuspectPolicy } from '../data/data';
+import type { Fold } from '../data/folds';
+import { modelLogits, trainModel, type TrainedModel } from '../models/model-training';
+import type { Progress } from '../support/progress';
+import type { ModelRecipe } from '../models/recipes';
 
 /** Held-out (out-of-fold) logits of every example, for each model trained in the cross-validation. */
 export interface OutOfFold {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { gravityAlign, labelKey, readDatasets, recordingWarnings, RecordingError, toWindow, type DatasetRead, type QualityWarning, type Recording, type Rejection } from '../../gesture/src';
+import { gravityAlign, labelKey, readDatasets, recordingWarnings, RecordingError, toWindow, type DatasetRead, type QualityWarning, type Recording, type Rejection } from '../../../gesture/src';
 
 /** A dataset that cannot be trained on; the message says what is wrong and what to do. */
 export class TrainingDataError extends Error {

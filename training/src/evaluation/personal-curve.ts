@@ -1,12 +1,12 @@
-import { softmaxRows } from './calibration';
+import { softmaxRows } from '../calibration/calibration';
 import type { OutOfFold } from './crossval';
-import type { Example, SuspectPolicy } from './data';
-import type { Fold } from './folds';
+import type { Example, SuspectPolicy } from '../data/data';
+import type { Fold } from '../data/folds';
 import { accuracy } from './metrics';
-import { FINE_TUNE, modelLogits, trainModel } from './model-training';
-import type { Progress } from './progress';
-import type { ModelRecipe, Role } from './recipes';
-import { Rng } from './rng';
+import { FINE_TUNE, modelLogits, trainModel } from '../models/model-training';
+import type { Progress } from '../support/progress';
+import type { ModelRecipe, Role } from '../models/recipes';
+import { Rng } from '../support/rng';
 
 /** Accuracy on held-out people after adding k of their own recordings per class (k = 0: none). */
 export interface CurvePoint {

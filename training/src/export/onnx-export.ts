@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import { headingMatrix, resolveLayers, type NetworkWeights } from './network';
+import { headingMatrix, resolveLayers, type NetworkWeights } from '../models/network';
 
 /**
  * Export a trained network to ONNX through the ONNX protobuf definitions: real Conv nodes for

@@ -1,9 +1,9 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReliabilityBin } from './calibration';
+import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
-import { cascadeAt } from './offload';
-import type { TrainOptions, TrainResult } from './train';
+import { cascadeAt } from '../calibration/offload';
+import type { TrainOptions, TrainResult } from '../train';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number, digits = 3): string => v.toFixed(digits);

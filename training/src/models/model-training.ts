@@ -1,9 +1,9 @@
-import type { PreprocessingStep } from '../../gesture/src';
-import { SUSPECT_DRAW_WEIGHT, type Example, type SuspectPolicy } from './data';
+import type { PreprocessingStep } from '../../../gesture/src';
+import { SUSPECT_DRAW_WEIGHT, type Example, type SuspectPolicy } from '../data/data';
 import { fitNetwork, predictLogits } from './fit';
 import type { NetworkWeights } from './network';
 import { inputBuilder, type ModelRecipe } from './recipes';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 /** One trained model: its manifest steps and weights (logits, not yet calibrated). */
 export interface TrainedModel {

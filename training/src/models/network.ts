@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 /**
  * The networks this project trains, described as data: a list of layers of the kinds the firmware

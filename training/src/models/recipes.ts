@@ -1,8 +1,8 @@
-import { applyPreprocessing, type PreprocessingStep } from '../../gesture/src';
-import { augmentAligned, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
-import type { Example } from './data';
+import { applyPreprocessing, type PreprocessingStep } from '../../../gesture/src';
+import { augmentAligned, DEFAULT_AUGMENT, type AugmentOptions } from '../augmentation/augment';
+import type { Example } from '../data/data';
 import type { NetworkSpec } from './network';
-import type { Rng } from './rng';
+import type { Rng } from '../support/rng';
 
 /**
  * The edge input, as the firmware computes it (CONVENTIONS): resampled window -> gravityAlign -> averagePool(4)
