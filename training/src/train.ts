@@ -1,136 +1,26 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
+import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest } from '../../gesture/src';
 import { useWasmBackend } from './models/backend';
-import { expectedCalibrationError, fitTemperature, reliability, softmaxRows, type ReliabilityBin } from './calibration/calibration';
-import { crossValidate, type OutOfFold } from './evaluation/crossval';
-import { loadTrainingData, suspectCounts, type Example, type GroupBy, type SuspectPolicy, type TrainingData } from './data/data';
-import { planFolds, type FoldPlan } from './data/folds';
+import { reliability, softmaxRows } from './calibration/calibration';
+import { crossValidate } from './evaluation/crossval';
+import { figuresFor, subset } from './evaluation/figures';
+import { loadTrainingData, suspectCounts } from './data/data';
+import { planFolds } from './data/folds';
 import { goldenFile, pickGoldenSources } from './export/golden';
 import { edgeHeader } from './export/header';
 import { confusionMatrix, groupedAccuracy, predictions } from './evaluation/metrics';
 import { trainModel, type TrainedModel } from './models/model-training';
-import { describeNetwork, parameterCount, multiplyAdds } from './models/network';
-import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs, type OffloadRule } from './calibration/offload';
+import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs } from './calibration/offload';
 import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx-export';
 import { openSession, runSession } from './export/onnx-run';
-import { personalisationCurve, type CurvePoint } from './evaluation/personal-curve';
-import { silentProgress, type Progress } from './support/progress';
-import { inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type RecipeName, type Role } from './models/recipes';
+import { personalisationCurve } from './evaluation/personal-curve';
+import { silentProgress } from './support/progress';
+import { inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from './models/recipes';
 import { writeReport } from './report/report';
 import { predictLogits } from './models/fit';
-
-export interface TrainOptions {
-  data: string;
-  out: string;
-  classes?: string[];
-  seed: number;
-  personal?: string;
-  groupBy: GroupBy;
-  model: RecipeName;
-  offload: OffloadRule;
-  /** Own recordings per class for the personalisation curve ([] skips it). */
-  curve: number[];
-  /** Also cross-validate the lab's recipe on the same folds (skipped when it is the model). */
-  compareBaseline: boolean;
-  minPerClass: number;
-  name: string;
-  goldenCount: number;
-  /** Suspect recordings (quality warnings) in training: keep, down-weight or drop; held-out people are always scored on all. */
-  suspect: SuspectPolicy;
-  /** Overrides every recipe's epoch count (quick runs, tests). */
-  epochs?: number;
-  /** Evaluate only the first N folds (quick runs, tests); the report says so. */
-  maxFolds?: number;
-  progress?: Progress;
-}
-
-/** One model's held-out figures. */
-export interface ModelFigures {
-  accuracy: number;
-  macroAccuracy: number;
-  pooledAccuracy: number;
-  perGroup: Record<string, { n: number; accuracy: number }>;
-  temperature: number;
-  eceBefore: number;
-  /** ECE of the held-out predictions at the exported temperature (fitted on those same predictions). */
-  eceAfter: number;
-  /** Stricter: each fold's temperature fitted on the other folds only. */
-  eceAfterCrossFitted: number;
-  confusion: number[][];
-  parameters: number;
-  multiplyAdds: number;
-  architecture: string;
-}
-
-export interface TrainResult {
-  manifest: ModelManifest;
-  plan: FoldPlan;
-  figures: Record<string, ModelFigures>;
-  cascade: { accuracy: number; macroAccuracy: number; offloadFraction: number; threshold: number; confusion: number[][] };
-  curve: ReturnType<typeof cascadeCurve>;
-  oracle: { offloadFraction: number; accuracy: number }[];
-  personal: CurvePoint[];
-  finalTrainingSeconds: number;
-  parityMaxAbsDiff: number;
-  reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
-  data: TrainingData;
-  /** Per person: recordings, suspect ones, and the count per warning code. */
-  suspect: ReturnType<typeof suspectCounts>;
-  warnings: string[];
-  /** Wall time of each stage, with optimiser steps where the stage trains (ms per step = seconds / steps). */
-  stageTimes: StageTime[];
-}
-
-export interface StageTime {
-  stage: string;
-  seconds: number;
-  steps?: number;
-}
-
-const subset = (logits: Float32Array, rows: number[], c: number): Float32Array => {
-  const out = new Float32Array(rows.length * c);
-  rows.forEach((r, i) => out.set(logits.subarray(r * c, (r + 1) * c), i * c));
-  return out;
-};
-
-/** ECE of held-out probabilities when each fold's temperature is fitted on the other folds only. */
-function crossFittedEce(logits: Float32Array, labels: Int32Array, foldOf: Int32Array, folds: number, c: number): number {
-  const calibrated = new Float32Array(logits.length);
-  for (let f = 0; f < folds; f++) {
-    const inside = [...labels.keys()].filter((i) => foldOf[i] === f);
-    const outside = [...labels.keys()].filter((i) => foldOf[i] !== f && foldOf[i] >= 0);
-    const t = fitTemperature(subset(logits, outside, c), outside.map((i) => labels[i]), c);
-    const probs = softmaxRows(subset(logits, inside, c), c, t);
-    inside.forEach((idx, j) => calibrated.set(probs.subarray(j * c, (j + 1) * c), idx * c));
-  }
-  return expectedCalibrationError(calibrated, labels, c);
-}
-
-function figuresFor(key: string, model: TrainedModel['recipe'], oof: OutOfFold, rows: number[], examples: readonly Example[], c: number, folds: number): ModelFigures {
-  const logits = subset(oof.logits[key], rows, c);
-  const labels = Int32Array.from(rows, (i) => examples[i].label);
-  const groups = rows.map((i) => examples[i].group);
-  const predicted = predictions(logits, rows.length, c);
-  const g = groupedAccuracy(predicted, labels, groups);
-  const temperature = fitTemperature(logits, labels, c);
-  const spec = model.network(c);
-  return {
-    accuracy: g.macro,
-    macroAccuracy: g.macro,
-    pooledAccuracy: g.pooled,
-    perGroup: g.perGroup,
-    temperature,
-    eceBefore: expectedCalibrationError(softmaxRows(logits, c), labels, c),
-    eceAfter: expectedCalibrationError(softmaxRows(logits, c, temperature), labels, c),
-    eceAfterCrossFitted: crossFittedEce(logits, labels, Int32Array.from(rows, (i) => oof.foldOf[i]), folds, c),
-    confusion: confusionMatrix(predicted, labels, c),
-    parameters: parameterCount(spec),
-    multiplyAdds: multiplyAdds(spec),
-    architecture: describeNetwork(spec),
-  };
-}
+import type { ModelFigures, StageTime, TrainOptions, TrainResult } from './train-types';
 
 const metricEntry = (f: ModelFigures) => ({
   accuracy: f.accuracy,

@@ -5,7 +5,8 @@ import type { OffloadRule } from '../calibration/offload';
 import { terminalProgress } from '../support/progress';
 import type { RecipeName } from '../models/recipes';
 import { stageTimeRows, summaryRows, textTable } from '../report/report';
-import { train, type TrainOptions } from '../train';
+import { train } from '../train';
+import type { TrainOptions } from '../train-types';
 
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]
   [--model wand|lab-baseline] [--group-by dataset|person] [--offload-target 0.005 | --offload-budget 0.2]

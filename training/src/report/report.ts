@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
-import type { TrainOptions, TrainResult } from '../train';
+import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number, digits = 3): string => v.toFixed(digits);
