@@ -9,7 +9,7 @@ import { sampleSubset } from './fixtures';
 import { tempDir } from './helpers';
 
 // One tiny training run (3 "people" made from the sample, 2 epochs) whose output folder is checked
-// against the model folder contract in CONVENTIONS.md.
+// against the model folder contract (gesture/src/manifest.ts).
 describe('exported model folder', () => {
   const out = tempDir('model');
   const options: TrainOptions = {

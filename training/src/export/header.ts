@@ -48,7 +48,7 @@ const cFloat = (v: number): string => {
 const cString = (s: string): string => JSON.stringify(s);
 
 /**
- * `edge_model.h` in the CONVENTIONS format: self-contained C with the layer table and all weights.
+ * `edge_model.h` as the firmware reads it (firmware/README.md): self-contained C with the layer table and all weights.
  * Temperature must already be folded into `weights` (the last layer outputs calibrated logits).
  */
 export function edgeHeader(weights: NetworkWeights, info: HeaderInfo): string {

@@ -5,7 +5,7 @@ import type { NetworkSpec } from './network';
 import type { Rng } from '../support/rng';
 
 /**
- * The edge input, as the firmware computes it (CONVENTIONS): resampled window -> gravityAlign -> averagePool(4)
+ * The edge input, as the firmware computes it (firmware/README.md): resampled window -> gravityAlign -> averagePool(4)
  * -> rmsNormalize -> [25, 3]. Scaling to unit RMS after pooling costs the device 75 values instead of 300.
  */
 export const EDGE_POOL_FACTOR = 4;
