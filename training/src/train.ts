@@ -10,9 +10,9 @@ import { loadTrainingData, suspectCounts } from './data/data';
 import { planFolds } from './data/folds';
 import { goldenFile, pickGoldenSources } from './export/golden';
 import { edgeHeader } from './export/header';
-import { confusionMatrix, groupedAccuracy, predictions } from './evaluation/metrics';
+import { confusionMatrix } from './evaluation/metrics';
 import { trainModel, type TrainedModel } from './models/model-training';
-import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs } from './calibration/offload';
+import { heldOutCascade } from './calibration/cascade';
 import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx-export';
 import { openSession, runSession } from './export/onnx-run';
 import { personalisationCurve } from './evaluation/personal-curve';
@@ -73,21 +73,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   for (const [key, recipe] of Object.entries(evaluated)) figures[key] = figuresFor(key, recipe, oof, rows, data.examples, c, folds.length);
 
   const labels = Int32Array.from(rows, (i) => data.examples[i].label);
-  const cascadeData: CascadeInputs = {
-    edgeProbs: softmaxRows(subset(oof.logits.edge, rows, c), c, figures.edge.temperature),
-    cloudProbs: softmaxRows(subset(oof.logits.cloud, rows, c), c, figures.cloud.temperature),
+  const { cascadeData, choice, curve, oracle, cascadePred, cascadeGrouped } = heldOutCascade(
+    { edge: subset(oof.logits.edge, rows, c), cloud: subset(oof.logits.cloud, rows, c) },
+    { edge: figures.edge.temperature, cloud: figures.cloud.temperature },
     labels,
-    classes: c,
-  };
-  const choice = chooseThreshold(cascadeData, options.offload);
-  const curve = cascadeCurve(cascadeData);
-  const oracle = Array.from({ length: 21 }, (_, i) => ({ offloadFraction: i / 20, accuracy: oracleAccuracy(cascadeData, i / 20) }));
-  const cascadePred = Int32Array.from(labels, (_, i) => {
-    const edge = predictions(cascadeData.edgeProbs.subarray(i * c, (i + 1) * c), 1, c)[0];
-    const conf = cascadeData.edgeProbs[i * c + edge];
-    return conf < choice.threshold ? predictions(cascadeData.cloudProbs.subarray(i * c, (i + 1) * c), 1, c)[0] : edge;
-  });
-  const cascadeGrouped = groupedAccuracy(cascadePred, labels, rows.map((i) => data.examples[i].group));
+    rows.map((i) => data.examples[i].group),
+    c,
+    options.offload,
+  );
   endStage(`cross-validation, ${folds.length} folds x ${Object.keys(evaluated).length} models (all, incl. fitting above), calibration, threshold`);
 
   const personalPoints = curveGroups
