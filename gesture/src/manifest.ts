@@ -5,6 +5,23 @@ import { labelKey } from './dataset';
 import { applyPreprocessing, PreprocessingStepSchema } from './preprocess';
 import type { Window } from './window';
 
+/**
+ * The model folder contract, defined here and nowhere else. `npm run train` writes a folder
+ * `models/<name>/` holding:
+ * - `model.json`: this manifest (schema below; `parseManifest` / `readManifest` validate it);
+ * - `models.cloud.file` (and `models.edge.file`): ONNX graphs, input `inputName` of shape
+ *   [N, ...inputShape] float32, output `outputName` of shape [N, labels.length]: calibrated class
+ *   probabilities in the order of `labels`. Whatever a model does beyond that (the cloud model's mean
+ *   over 8 headings, the temperature) happens inside its graph, so every consumer runs it the same way;
+ * - `models.edge.header` (`edge_model.h`): the edge network and the offload threshold for the firmware;
+ * - `golden.json` (gesture/src/golden.ts): windows with the probabilities both models must give;
+ * - `report.md` and its charts.
+ * Every consumer (the service, `npm run evaluate`, the firmware tools) turns a capture into a model input
+ * the same way: resample to `input.windowLength` samples (`toWindow`), then apply that model's
+ * `preprocessing` steps in order (`modelInput`). The wand asks the cloud when its top edge probability is
+ * below `offload.threshold`.
+ */
+
 /** The manifest's file name inside an exported model folder. */
 export const MANIFEST_FILE = 'model.json';
 
@@ -23,7 +40,10 @@ const ModelFileSchema = z.object({
   inputShape: z.array(z.number().int().positive()).min(1),
   /** Steps from the resampled raw window to this model's input. */
   preprocessing: z.array(PreprocessingStepSchema),
-  /** Softmax temperature fitted on held-out people; already folded into the exported weights. */
+  /**
+   * Softmax temperature fitted on held-out people; informational: the ONNX graph already applies it (folded into
+   * the last layer, or after the mean over headings), so consumers must not divide by it again.
+   */
   temperature: z.number().positive(),
   parameters: z.number().int().nonnegative(),
   architecture: z.string().min(1),

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { modelInput, readDatasets, readManifest, toWindow } from '../../gesture/src';
-import { openSession, runSession } from '../src/onnx-run';
+import { openSession, runSession } from '../src/export/onnx-run';
 
 /**
  * Per-window cost of an exported model folder on one core, as the service runs it (one intra-op

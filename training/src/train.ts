@@ -1,124 +1,26 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest, type ModelManifest } from '../../gesture/src';
-import { useWasmBackend } from './backend';
-import { expectedCalibrationError, fitTemperature, reliability, softmaxRows, type ReliabilityBin } from './calibration';
-import { crossValidate, type OutOfFold } from './crossval';
-import { loadTrainingData, type Example, type GroupBy, type TrainingData } from './data';
-import { planFolds, type FoldPlan } from './folds';
-import { goldenFile, pickGoldenSources } from './golden';
-import { edgeHeader } from './header';
-import { confusionMatrix, groupedAccuracy, predictions } from './metrics';
-import { trainModel, type TrainedModel } from './model-training';
-import { describeNetwork, parameterCount, multiplyAdds } from './network';
-import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs, type OffloadRule } from './offload';
-import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
-import { openSession, runSession } from './onnx-run';
-import { personalisationCurve, type CurvePoint } from './personal-curve';
-import { silentProgress, type Progress } from './progress';
-import { inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type RecipeName, type Role } from './recipes';
-import { writeReport } from './report';
-import { predictLogits } from './fit';
-
-export interface TrainOptions {
-  data: string;
-  out: string;
-  classes?: string[];
-  seed: number;
-  personal?: string;
-  groupBy: GroupBy;
-  model: RecipeName;
-  offload: OffloadRule;
-  /** Own recordings per class for the personalisation curve ([] skips it). */
-  curve: number[];
-  /** Also cross-validate the lab's recipe on the same folds (skipped when it is the model). */
-  compareBaseline: boolean;
-  minPerClass: number;
-  name: string;
-  goldenCount: number;
-  /** Overrides every recipe's epoch count (quick runs, tests). */
-  epochs?: number;
-  /** Evaluate only the first N folds (quick runs, tests); the report says so. */
-  maxFolds?: number;
-  progress?: Progress;
-}
-
-/** One model's held-out figures. */
-export interface ModelFigures {
-  accuracy: number;
-  macroAccuracy: number;
-  pooledAccuracy: number;
-  perGroup: Record<string, { n: number; accuracy: number }>;
-  temperature: number;
-  eceBefore: number;
-  /** ECE of the held-out predictions at the exported temperature (fitted on those same predictions). */
-  eceAfter: number;
-  /** Stricter: each fold's temperature fitted on the other folds only. */
-  eceAfterCrossFitted: number;
-  confusion: number[][];
-  parameters: number;
-  multiplyAdds: number;
-  architecture: string;
-}
-
-export interface TrainResult {
-  manifest: ModelManifest;
-  plan: FoldPlan;
-  figures: Record<string, ModelFigures>;
-  cascade: { accuracy: number; macroAccuracy: number; offloadFraction: number; threshold: number; confusion: number[][] };
-  curve: ReturnType<typeof cascadeCurve>;
-  oracle: { offloadFraction: number; accuracy: number }[];
-  personal: CurvePoint[];
-  finalTrainingSeconds: number;
-  parityMaxAbsDiff: number;
-  reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
-  data: TrainingData;
-  warnings: string[];
-}
-
-const subset = (logits: Float32Array, rows: number[], c: number): Float32Array => {
-  const out = new Float32Array(rows.length * c);
-  rows.forEach((r, i) => out.set(logits.subarray(r * c, (r + 1) * c), i * c));
-  return out;
-};
-
-/** ECE of held-out probabilities when each fold's temperature is fitted on the other folds only. */
-function crossFittedEce(logits: Float32Array, labels: Int32Array, foldOf: Int32Array, folds: number, c: number): number {
-  const calibrated = new Float32Array(logits.length);
-  for (let f = 0; f < folds; f++) {
-    const inside = [...labels.keys()].filter((i) => foldOf[i] === f);
-    const outside = [...labels.keys()].filter((i) => foldOf[i] !== f && foldOf[i] >= 0);
-    const t = fitTemperature(subset(logits, outside, c), outside.map((i) => labels[i]), c);
-    const probs = softmaxRows(subset(logits, inside, c), c, t);
-    inside.forEach((idx, j) => calibrated.set(probs.subarray(j * c, (j + 1) * c), idx * c));
-  }
-  return expectedCalibrationError(calibrated, labels, c);
-}
-
-function figuresFor(key: string, model: TrainedModel['recipe'], oof: OutOfFold, rows: number[], examples: readonly Example[], c: number, folds: number): ModelFigures {
-  const logits = subset(oof.logits[key], rows, c);
-  const labels = Int32Array.from(rows, (i) => examples[i].label);
-  const groups = rows.map((i) => examples[i].group);
-  const predicted = predictions(logits, rows.length, c);
-  const g = groupedAccuracy(predicted, labels, groups);
-  const temperature = fitTemperature(logits, labels, c);
-  const spec = model.network(c);
-  return {
-    accuracy: g.macro,
-    macroAccuracy: g.macro,
-    pooledAccuracy: g.pooled,
-    perGroup: g.perGroup,
-    temperature,
-    eceBefore: expectedCalibrationError(softmaxRows(logits, c), labels, c),
-    eceAfter: expectedCalibrationError(softmaxRows(logits, c, temperature), labels, c),
-    eceAfterCrossFitted: crossFittedEce(logits, labels, Int32Array.from(rows, (i) => oof.foldOf[i]), folds, c),
-    confusion: confusionMatrix(predicted, labels, c),
-    parameters: parameterCount(spec),
-    multiplyAdds: multiplyAdds(spec),
-    architecture: describeNetwork(spec),
-  };
-}
+import { fingerprintRecordings, GOLDEN_FILE, MANIFEST_FILE, parseManifest } from '../../gesture/src';
+import { useWasmBackend } from './models/backend';
+import { reliability, softmaxRows } from './calibration/calibration';
+import { crossValidate } from './evaluation/crossval';
+import { figuresFor, subset } from './evaluation/figures';
+import { loadTrainingData, suspectCounts } from './data/data';
+import { planFolds } from './data/folds';
+import { goldenFile, pickGoldenSources } from './export/golden';
+import { edgeHeader } from './export/header';
+import { confusionMatrix } from './evaluation/metrics';
+import { trainModel, type TrainedModel } from './models/model-training';
+import { heldOutCascade } from './calibration/cascade';
+import { exportOnnx, foldTemperature, ONNX_INPUT, ONNX_OUTPUT } from './export/onnx-export';
+import { openSession, runSession } from './export/onnx-run';
+import { personalisationCurve } from './evaluation/personal-curve';
+import { silentProgress } from './support/progress';
+import { inputBuilder, RECIPES, SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from './models/recipes';
+import { writeReport } from './report/report';
+import { predictLogits } from './models/fit';
+import type { ModelFigures, StageTime, TrainOptions, TrainResult } from './train-types';
 
 const metricEntry = (f: ModelFigures) => ({
   accuracy: f.accuracy,
@@ -131,11 +33,24 @@ const metricEntry = (f: ModelFigures) => ({
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const progress = options.progress ?? silentProgress;
   const warnings: string[] = [];
+  const stageTimes: StageTime[] = [];
+  const runStarted = Date.now();
+  let stageStarted = runStarted;
+  const endStage = (stage: string, steps?: number) => {
+    const now = Date.now();
+    stageTimes.push({ stage, seconds: (now - stageStarted) / 1000, ...(steps ? { steps } : {}) });
+    stageStarted = now;
+  };
   await useWasmBackend();
   const data = loadTrainingData(options.data, { classes: options.classes, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: options.minPerClass });
   const personal = options.personal
     ? loadTrainingData(options.personal, { classes: data.labels, groupBy: options.groupBy, windowLength: WINDOW_LENGTH, minPerClass: 1 }).examples.map((e) => ({ ...e, group: `personal:${e.group}` }))
     : [];
+  for (const r of data.rejected) progress.log(`rejected ${r.path}: ${r.reason}`);
+  const suspect = suspectCounts(data.examples);
+  for (const [group, s] of Object.entries(suspect)) {
+    if (s.suspect > 0) progress.log(`${group}: ${s.suspect} of ${s.recordings} recordings suspect (${Object.entries(s.codes).map(([code, n]) => `${code} ${n}`).join(', ')}); training ${options.suspect === 'keep' ? 'keeps' : options.suspect === 'drop' ? 'drops' : 'down-weights'} them`);
+  }
   const c = data.labels.length;
   const plan = planFolds(data.examples, options.seed);
   if (plan.warning) warnings.push(plan.warning);
@@ -147,41 +62,39 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     evaluated['baseline-edge'] = RECIPES['lab-baseline'].edge;
     evaluated['baseline-cloud'] = RECIPES['lab-baseline'].cloud;
   }
+  endStage('read data');
   const curveGroups = plan.kind === 'grouped' && options.curve.length > 0 ? folds.length : 0;
   progress.stages(folds.length * Object.keys(evaluated).length + curveGroups * options.curve.length * 2 + 2);
 
-  const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, progress });
+  const oof = crossValidate({ examples: data.examples, personal, folds, classes: c, recipes: evaluated, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress });
+  for (const [key, cost] of Object.entries(oof.cost)) stageTimes.push({ stage: `cross-validation: ${key} (fitting)`, seconds: cost.seconds, steps: cost.steps });
   const rows = [...data.examples.keys()].filter((i) => oof.foldOf[i] >= 0);
   const figures: Record<string, ModelFigures> = {};
   for (const [key, recipe] of Object.entries(evaluated)) figures[key] = figuresFor(key, recipe, oof, rows, data.examples, c, folds.length);
 
   const labels = Int32Array.from(rows, (i) => data.examples[i].label);
-  const cascadeData: CascadeInputs = {
-    edgeProbs: softmaxRows(subset(oof.logits.edge, rows, c), c, figures.edge.temperature),
-    cloudProbs: softmaxRows(subset(oof.logits.cloud, rows, c), c, figures.cloud.temperature),
+  const { cascadeData, choice, curve, oracle, cascadePred, cascadeGrouped } = heldOutCascade(
+    { edge: subset(oof.logits.edge, rows, c), cloud: subset(oof.logits.cloud, rows, c) },
+    { edge: figures.edge.temperature, cloud: figures.cloud.temperature },
     labels,
-    classes: c,
-  };
-  const choice = chooseThreshold(cascadeData, options.offload);
-  const curve = cascadeCurve(cascadeData);
-  const oracle = Array.from({ length: 21 }, (_, i) => ({ offloadFraction: i / 20, accuracy: oracleAccuracy(cascadeData, i / 20) }));
-  const cascadePred = Int32Array.from(labels, (_, i) => {
-    const edge = predictions(cascadeData.edgeProbs.subarray(i * c, (i + 1) * c), 1, c)[0];
-    const conf = cascadeData.edgeProbs[i * c + edge];
-    return conf < choice.threshold ? predictions(cascadeData.cloudProbs.subarray(i * c, (i + 1) * c), 1, c)[0] : edge;
-  });
-  const cascadeGrouped = groupedAccuracy(cascadePred, labels, rows.map((i) => data.examples[i].group));
+    rows.map((i) => data.examples[i].group),
+    c,
+    options.offload,
+  );
+  endStage(`cross-validation, ${folds.length} folds x ${Object.keys(evaluated).length} models (all, incl. fitting above), calibration, threshold`);
 
   const personalPoints = curveGroups
-    ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, progress })
+    ? personalisationCurve({ examples: data.examples, folds, oof, ks: options.curve, recipes, classes: c, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress })
     : [];
+  if (personalPoints.length) endStage('personalisation curve (fine-tuning)');
 
   // Final models: all the data (and the user's own recordings), temperatures from the held-out people.
   const started = Date.now();
   const final: Record<Role, TrainedModel> = {} as Record<Role, TrainedModel>;
   for (const role of ['edge', 'cloud'] as Role[]) {
     progress.stage(`final ${role}`);
-    final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, onEpoch: (e, total) => progress.epoch(e + 1, total) });
+    final[role] = trainModel({ recipe: recipes[role], classes: c, train: data.examples, personal, seed: options.seed + 104729, epochs: options.epochs, suspect: options.suspect, onEpoch: (e, total) => progress.epoch(e + 1, total) });
+    endStage(`final ${role} model`, final[role].trainingSteps);
   }
   const finalTrainingSeconds = (Date.now() - started) / 1000;
 
@@ -244,6 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       groupBy: options.groupBy,
       folds: folds.length,
       personalRecordings: personal.length,
+      suspectRecordings: { policy: options.suspect, count: data.examples.filter((e) => e.warnings.length > 0).length },
       finalTrainingSeconds,
       backend: 'tfjs-wasm',
     },
@@ -269,6 +183,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     for (let i = 0; i < ort.length; i++) parityMaxAbsDiff = Math.max(parityMaxAbsDiff, Math.abs(ort[i] - tfjs[i]));
   }
   await Promise.all([sessions.edge.release(), sessions.cloud.release()]);
+  endStage('export: ONNX, header, golden vectors, parity check');
 
   const result: TrainResult = {
     manifest,
@@ -285,8 +200,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       cloud: { before: reliability(softmaxRows(subset(oof.logits.cloud, rows, c), c), labels, c), after: reliability(cascadeData.cloudProbs, labels, c) },
     },
     data,
+    suspect,
     warnings,
+    stageTimes,
   };
+  stageTimes.push({ stage: 'total (before the report)', seconds: (Date.now() - runStarted) / 1000 });
   await writeReport(options.out, result, options);
   return result;
 }

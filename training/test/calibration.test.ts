@@ -1,5 +1,5 @@
-import { expectedCalibrationError, fitTemperature, softmaxRows } from '../src/calibration';
-import { Rng } from '../src/rng';
+import { expectedCalibrationError, fitTemperature, softmaxRows } from '../src/calibration/calibration';
+import { Rng } from '../src/support/rng';
 
 /** Synthetic over-confident classifier: right 70 % of the time, but its logits say ~99 %. */
 function overconfident(n: number, classes: number, seed: number) {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTrainingData, TrainingDataError } from '../src/data';
+import { loadTrainingData, TrainingDataError } from '../src/data/data';
 import { sampleSubset } from './fixtures';
 import { tempDir } from './helpers';
 

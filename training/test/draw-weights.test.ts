@@ -1,8 +1,8 @@
-import type { Example } from '../src/data';
-import { drawWeightsFor } from '../src/model-training';
+import type { Example } from '../src/data/data';
+import { drawWeightsFor } from '../src/models/model-training';
 
 const pool = (sizes: Record<string, number>): Example[] =>
-  Object.entries(sizes).flatMap(([group, n]) => Array.from({ length: n }, () => ({ group }) as Example));
+  Object.entries(sizes).flatMap(([group, n]) => Array.from({ length: n }, () => ({ group, warnings: [] as Example['warnings'] }) as Example));
 const sum = (w: Float64Array, from: number, to: number) => w.slice(from, to).reduce((a, b) => a + b, 0);
 
 describe('training draws', () => {
@@ -20,5 +20,13 @@ describe('training draws', () => {
   test('group balance 1 gives every person the same share of the pool', () => {
     const w = drawWeightsFor(pool({ a: 10, b: 90 }), 0, 0.25, 1) as Float64Array;
     expect(sum(w, 0, 10)).toBeCloseTo(sum(w, 10, 100), 10);
+  });
+
+  test('down-weighted suspect recordings are drawn a quarter as often as the others of their person', () => {
+    const examples = pool({ a: 4 });
+    examples[1] = { ...examples[1], warnings: [{ code: 'gravity-range', message: 'x' }] };
+    const w = drawWeightsFor(examples, 0, 0.25, 0, 0.25) as Float64Array;
+    expect(w[1] / w[0]).toBeCloseTo(0.25, 10);
+    expect(drawWeightsFor(examples, 0, 0.25, 0, 1)).toBeUndefined();
   });
 });

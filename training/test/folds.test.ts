@@ -1,5 +1,5 @@
-import { loadTrainingData } from '../src/data';
-import { leaveOneGroupOut, planFolds, stratifiedFolds } from '../src/folds';
+import { loadTrainingData } from '../src/data/data';
+import { leaveOneGroupOut, planFolds, stratifiedFolds } from '../src/data/folds';
 import { sampleSubset } from './fixtures';
 
 describe('cross-validation folds', () => {

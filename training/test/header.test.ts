@@ -1,5 +1,5 @@
 /** The header's preprocessing flags come from the manifest's edge steps, and only steps the firmware runs pass. */
-import { firmwareInput } from '../src/header';
+import { firmwareInput } from '../src/export/header';
 
 describe('firmwareInput (edge_model.h flags from the manifest edge steps)', () => {
   it('maps gravityAlign -> averagePool [-> rmsNormalize] to the pool factor and the RMS flag', () => {

@@ -1,4 +1,4 @@
-import { cascadeAt, chooseThreshold, oracleAccuracy, type CascadeInputs } from '../src/offload';
+import { cascadeAt, chooseThreshold, oracleAccuracy, type CascadeInputs } from '../src/calibration/offload';
 
 /** Two classes; each window: edge probability of class 0, cloud probability of class 0, label. */
 function make(rows: [number, number, number][]): CascadeInputs {

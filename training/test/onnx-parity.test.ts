@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { useWasmBackend } from '../src/backend';
-import { softmaxRows } from '../src/calibration';
-import { loadTrainingData } from '../src/data';
-import { predictLogits } from '../src/fit';
-import { trainModel } from '../src/model-training';
-import { exportOnnx, foldTemperature } from '../src/onnx-export';
-import { openSession, runSession } from '../src/onnx-run';
-import { inputBuilder, RECIPES, WINDOW_LENGTH, type RecipeName, type Role } from '../src/recipes';
+import { useWasmBackend } from '../src/models/backend';
+import { softmaxRows } from '../src/calibration/calibration';
+import { loadTrainingData } from '../src/data/data';
+import { predictLogits } from '../src/models/fit';
+import { trainModel } from '../src/models/model-training';
+import { exportOnnx, foldTemperature } from '../src/export/onnx-export';
+import { openSession, runSession } from '../src/export/onnx-run';
+import { inputBuilder, RECIPES, WINDOW_LENGTH, type RecipeName, type Role } from '../src/models/recipes';
 import { SAMPLE, tempDir } from './helpers';
 
 // Every exported network kind (CNNs with strided convolutions and pooling, MLPs with dropout and a

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sampleSubset } from './fixtures';
@@ -23,6 +24,34 @@ describe('npm run train: bad data stops before training with a clear message', (
     await expect(run(TSX, [TRAIN, '--data', tempDir('x'), '--offload-budget', '2'], { cwd: REPO })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/--offload-budget must be a number between 0 and 1[\s\S]*usage: npm run train/),
+    });
+  }, 60000);
+});
+
+describe('npm run train: rejected and suspect recordings are named, not only counted', () => {
+  test('prints every rejected file with its reason and the suspect recordings per person', async () => {
+    const data = sampleSubset(12, 2);
+    const dir = join(data, 'person0', 'O');
+    writeFileSync(join(dir, 'broken.csv'), 'timestamp,x,y\n0,1,2\n');
+    // A board reading gravity as ~5 g: parsed and trained on, but flagged as suspect.
+    const first = readdirSync(dir).filter((f) => f.startsWith('output_')).sort()[0];
+    const rows = readFileSync(join(dir, first), 'utf8').trim().split('\n');
+    const scaled = rows.slice(1).map((line) => line.split(',').map((v, i) => (i === 0 ? v : String(Number(v) * 2.5))).join(','));
+    writeFileSync(join(dir, 'too-strong.csv'), [rows[0], ...scaled].join('\n'));
+    const out = tempDir('out');
+    const { stderr, stdout } = await run(TSX, [TRAIN, '--data', data, '--out', out, '--epochs', '1', '--curve', 'none', '--no-baseline', '--min-per-class', '5', '--suspect', 'drop'], { cwd: REPO });
+    expect(stderr).toContain(`rejected ${join(dir, 'broken.csv')}: `);
+    expect(stderr).toMatch(/person0: \d+ of \d+ recordings suspect \(gravity-range \d+.*\); training drops them/);
+    expect(stdout).toMatch(/time per stage/);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(manifest.training.suspectRecordings.policy).toBe('drop');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Suspect recordings/);
+  }, 180000);
+
+  test('an unknown --suspect policy is a usage mistake', async () => {
+    await expect(run(TSX, [TRAIN, '--data', tempDir('x'), '--suspect', 'ignore'], { cwd: REPO })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--suspect must be keep, down-weight or drop/),
     });
   }, 60000);
 });

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManifestError } from '../../../gesture/src';
-import { TrainingDataError } from '../data';
-import { evaluateModel, type Evaluation } from '../evaluate';
-import { textTable } from '../report';
+import { TrainingDataError } from '../data/data';
+import { evaluateModel, type Evaluation } from '../evaluation/evaluate';
+import { textTable } from '../report/report';
 
 const USAGE = 'usage: npm run evaluate -- --model <dir> --data <dir> [--json] [--group-by dataset|person]';
 

@@ -1,16 +1,17 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainingDataError } from '../data';
-import type { OffloadRule } from '../offload';
-import { terminalProgress } from '../progress';
-import type { RecipeName } from '../recipes';
-import { summaryRows, textTable } from '../report';
-import { train, type TrainOptions } from '../train';
+import { TrainingDataError } from '../data/data';
+import type { OffloadRule } from '../calibration/offload';
+import { terminalProgress } from '../support/progress';
+import type { RecipeName } from '../models/recipes';
+import { stageTimeRows, summaryRows, textTable } from '../report/report';
+import { train } from '../train';
+import type { TrainOptions } from '../train-types';
 
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]
   [--model wand|lab-baseline] [--group-by dataset|person] [--offload-target 0.005 | --offload-budget 0.2]
   [--curve 5,10,20 | --curve none] [--no-baseline] [--min-per-class 10] [--name NAME] [--golden 60]
-  [--epochs N] [--max-folds N]`;
+  [--suspect keep|down-weight|drop] [--epochs N] [--max-folds N]`;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -48,11 +49,13 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
       golden: { type: 'string' },
       epochs: { type: 'string' },
       'max-folds': { type: 'string' },
+      suspect: { type: 'string', default: 'keep' },
     },
   });
   if (!values.data) throw new UsageError('--data <dir> is required');
   if (values.model !== 'wand' && values.model !== 'lab-baseline') throw new UsageError(`--model must be wand or lab-baseline, got "${values.model}"`);
   if (values['group-by'] !== 'dataset' && values['group-by'] !== 'person') throw new UsageError(`--group-by must be dataset or person`);
+  if (values.suspect !== 'keep' && values.suspect !== 'down-weight' && values.suspect !== 'drop') throw new UsageError(`--suspect must be keep, down-weight or drop, got "${values.suspect}"`);
   if (values['offload-target'] && values['offload-budget']) throw new UsageError('give --offload-target or --offload-budget, not both');
   const offload: OffloadRule = values['offload-budget']
     ? { kind: 'budget', fraction: fraction('offload-budget', values['offload-budget']) }
@@ -75,6 +78,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     minPerClass: positiveInt('min-per-class', values['min-per-class'], 10),
     name: values.name as string,
     goldenCount: positiveInt('golden', values.golden, 56),
+    suspect: values.suspect,
     epochs: epochs || undefined,
     maxFolds: maxFolds || undefined,
   };
@@ -95,6 +99,7 @@ async function main(): Promise<number> {
     progress.stop();
     for (const w of result.warnings) console.warn(`warning: ${w}`);
     console.log(`\n${textTable(summaryRows(result))}\n`);
+    console.log(`time per stage\n${textTable(stageTimeRows(result))}\n`);
     console.log(`final models trained in ${result.finalTrainingSeconds.toFixed(1)} s; wrote ${options.out} (report.md, model.json, cloud.onnx, edge.onnx, edge_model.h, golden.json)`);
     return 0;
   } catch (err) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { disposeTrainable, forward, fromTrainable, initialWeights, toTrainable, type NetworkSpec, type NetworkWeights } from './network';
-import { concatFloat32 } from './arrays';
-import { Rng } from './rng';
+import { disposeTrainable, forward, fromTrainable, initialWeights, predictiveLogits, toTrainable, type NetworkSpec, type NetworkWeights } from './network';
+import { concatFloat32 } from '../support/arrays';
+import { Rng } from '../support/rng';
 
 /** What a training run draws from: an input builder (it may augment) and one label per item. */
 export interface TrainingSet {
@@ -17,8 +17,17 @@ export interface FitOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** Learning rate at the last epoch, reached by cosine decay. */
+  /** Learning rate at the last step, reached by cosine decay. */
   finalLearningRate?: number;
+  /**
+   * One-cycle schedule: the rate rises linearly from learningRate / 25 to learningRate over this share of
+   * the steps, then decays by cosine (0 or absent: cosine decay from the first step).
+   */
+  warmupFraction?: number;
+  /** Decoupled weight decay per unit learning rate (AdamW), applied to weights, not biases. */
+  weightDecay?: number;
+  /** Label smoothing of the cross-entropy targets (0 = none). */
+  labelSmoothing?: number;
   seed: number;
   /** Start from these weights (fine-tuning) instead of a fresh seeded initialisation. */
   init?: NetworkWeights;
@@ -67,7 +76,16 @@ function meanLoss(net: ReturnType<typeof toTrainable>, inputs: Float32Array[], l
 }
 
 
-/** Train a network with Adam on mini-batches; deterministic for a given seed. */
+/** The learning rate at `step` of `total`: optional linear warm-up, then cosine decay to the final rate. */
+export function learningRateAt(step: number, total: number, o: Pick<FitOptions, 'learningRate' | 'finalLearningRate' | 'warmupFraction'>): number {
+  const final = o.finalLearningRate ?? o.learningRate;
+  const warmup = Math.round((o.warmupFraction ?? 0) * total);
+  if (step < warmup) return o.learningRate / 25 + ((o.learningRate - o.learningRate / 25) * step) / warmup;
+  const progress = total - warmup > 1 ? (step - warmup) / (total - warmup - 1) : 0;
+  return final + (o.learningRate - final) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+}
+
+/** Train a network with Adam (AdamW when weightDecay is set) on mini-batches; deterministic for a given seed. */
 export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOptions): NetworkWeights {
   const rng = new Rng(options.seed);
   const fresh = initialWeights(spec, rng.fork(1));
@@ -77,28 +95,32 @@ export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOpti
   const [steps, channels] = spec.inputShape;
   const draws = options.drawsPerEpoch ?? set.labels.length;
   const variables = [...net.weights, ...net.biases].filter((v): v is tf.Variable => v !== null);
+  const decayed = net.weights.filter((v): v is tf.Variable => v !== null);
+  const stepsPerEpoch = Math.ceil(draws / options.batchSize);
+  const totalSteps = options.epochs * stepsPerEpoch;
+  let step = 0;
   let best: { loss: number; weights: NetworkWeights; epoch: number } | undefined;
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const final = options.finalLearningRate ?? options.learningRate;
-      const progress = options.epochs > 1 ? epoch / (options.epochs - 1) : 0;
-      // Cosine decay: large steps early, small steps to settle at the end.
-      (optimizer as unknown as { learningRate: number }).learningRate =
-        final + (options.learningRate - final) * 0.5 * (1 + Math.cos(Math.PI * progress));
       const order = epochOrder(set, draws, dataRng);
       for (let start = 0; start < order.length; start += options.batchSize) {
         const batch = order.slice(start, start + options.batchSize);
         const inputs = concatFloat32(batch.map((i) => set.input(i, dataRng)));
         const labels = batch.map((i) => set.labels[i]);
         const dropoutSeed = dataRng.int(0x7fffffff);
+        // Large steps early, small steps to settle at the end.
+        const rate = learningRateAt(step++, totalSteps, options);
+        (optimizer as unknown as { learningRate: number }).learningRate = rate;
         tf.tidy(() => {
           const x = tf.tensor3d(inputs, [batch.length, steps, channels]);
           const y = oneHot(labels, set.numClasses);
           optimizer.minimize(
-            () => tf.losses.softmaxCrossEntropy(y, forward(net, x, { training: true, seed: dropoutSeed })) as tf.Scalar,
+            () => tf.losses.softmaxCrossEntropy(y, forward(net, x, { training: true, seed: dropoutSeed }), undefined, options.labelSmoothing ?? 0) as tf.Scalar,
             false,
             variables,
           );
+          // Decoupled weight decay (AdamW): shrink the weights apart from the gradient step.
+          if (options.weightDecay) for (const v of decayed) v.assign(tf.mul(v, 1 - rate * options.weightDecay));
         });
       }
       options.onEpoch?.(epoch);
@@ -116,7 +138,7 @@ export function fitNetwork(spec: NetworkSpec, set: TrainingSet, options: FitOpti
   }
 }
 
-/** Logits [N * classes] for flat inputs, in batches. */
+/** Logits [N * classes] for flat inputs, in batches, as the exported model computes them (test-time headings included). */
 export function predictLogits(weights: NetworkWeights, inputs: Float32Array[], batchSize = 256): Float32Array {
   const net = toTrainable(weights);
   const [steps, channels] = weights.spec.inputShape;
@@ -124,7 +146,7 @@ export function predictLogits(weights: NetworkWeights, inputs: Float32Array[], b
   try {
     for (let start = 0; start < inputs.length; start += batchSize) {
       const part = inputs.slice(start, start + batchSize);
-      chunks.push(tf.tidy(() => forward(net, tf.tensor3d(concatFloat32(part), [part.length, steps, channels])).dataSync() as Float32Array).slice());
+      chunks.push(tf.tidy(() => predictiveLogits(net, tf.tensor3d(concatFloat32(part), [part.length, steps, channels]), weights.outputTemperature).dataSync() as Float32Array).slice());
     }
   } finally {
     disposeTrainable(net);

@@ -1,4 +1,4 @@
-import type { Rng } from './rng';
+import type { Rng } from '../support/rng';
 
 /**
  * Augmentation for people who hold and move the wand differently (REFERENCE 7), applied to a

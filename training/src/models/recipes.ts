@@ -1,11 +1,11 @@
-import { applyPreprocessing, type PreprocessingStep } from '../../gesture/src';
-import { augmentAligned, DEFAULT_AUGMENT, type AugmentOptions } from './augment';
-import type { Example } from './data';
+import { applyPreprocessing, type PreprocessingStep } from '../../../gesture/src';
+import { augmentAligned, DEFAULT_AUGMENT, type AugmentOptions } from '../augmentation/augment';
+import type { Example } from '../data/data';
 import type { NetworkSpec } from './network';
-import type { Rng } from './rng';
+import type { Rng } from '../support/rng';
 
 /**
- * The edge input, as the firmware computes it (CONVENTIONS): resampled window -> gravityAlign -> averagePool(4)
+ * The edge input, as the firmware computes it (firmware/README.md): resampled window -> gravityAlign -> averagePool(4)
  * -> rmsNormalize -> [25, 3]. Scaling to unit RMS after pooling costs the device 75 values instead of 300.
  */
 export const EDGE_POOL_FACTOR = 4;
@@ -21,6 +21,10 @@ export interface FitSettings {
   batchSize: number;
   learningRate: number;
   finalLearningRate: number;
+  /** One-cycle warm-up share of the steps, AdamW weight decay, label smoothing (fit.ts); absent = none. */
+  warmupFraction?: number;
+  weightDecay?: number;
+  labelSmoothing?: number;
   /**
    * How much to even out people in the draws: each recording is drawn in proportion to
    * (its person's recordings)^-groupBalance; 0 = every recording alike, 1 = every person alike.
@@ -57,16 +61,20 @@ const WAND_EDGE: ModelRecipe = {
 };
 
 const CLOUD_POOL_FACTOR = 2;
+/** Test-time augmentation of the cloud model: mean over this many headings (REFERENCE 7), inside its ONNX graph. */
+export const CLOUD_ROTATIONS = 8;
 const WAND_CLOUD: ModelRecipe = {
   role: 'cloud',
-  summary: 'deeper CNN on the gravity-aligned window pooled to 50 steps and scaled to unit RMS; same augmentation',
+  summary: `~130k-parameter CNN on the gravity-aligned window pooled to 50 steps and scaled to unit RMS; same augmentation; mean over ${CLOUD_ROTATIONS} headings`,
   network: (classes) => ({
     inputShape: [WINDOW_LENGTH / CLOUD_POOL_FACTOR, 3],
-    layers: [conv(5, 2, 32), conv(3, 1, 48), conv(3, 2, 64), gap, dense(64), dense(classes, 'none')],
+    layers: [conv(5, 2, 48), conv(3, 1, 96), conv(3, 2, 128), conv(3, 2, 160), gap, dense(128), dense(classes, 'none')],
+    rotations: CLOUD_ROTATIONS,
   }),
   preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }, { op: 'rmsNormalize' }],
   augment: DEFAULT_AUGMENT,
-  fit: { epochs: 24, batchSize: 64, learningRate: 3e-3, finalLearningRate: 1e-4 },
+  // About 1000 AdamW steps of 64 on the pool (REFERENCE 7): one-cycle schedule, label smoothing 0.1.
+  fit: { epochs: 18, batchSize: 64, learningRate: 3e-3, finalLearningRate: 3e-5, warmupFraction: 0.3, weightDecay: 0.01, labelSmoothing: 0.1 },
 };
 
 /** Per-value mean and standard deviation over training windows (the lab's StandardScaler, now saved). */

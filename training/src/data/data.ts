@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { gravityAlign, labelKey, readDatasets, RecordingError, toWindow, type DatasetRead, type Recording, type Rejection } from '../../gesture/src';
+import { gravityAlign, labelKey, readDatasets, recordingWarnings, RecordingError, toWindow, type DatasetRead, type QualityWarning, type Recording, type Rejection } from '../../../gesture/src';
 
 /** A dataset that cannot be trained on; the message says what is wrong and what to do. */
 export class TrainingDataError extends Error {
@@ -18,6 +18,8 @@ export interface Example {
   label: number;
   /** Who it belongs to for grouped cross-validation. */
   group: string;
+  /** Recording-quality warnings (gesture/src/quality.ts); non-empty = a suspect capture. */
+  warnings: QualityWarning[];
 }
 
 export interface TrainingData {
@@ -81,8 +83,26 @@ export function loadTrainingData(dir: string, options: LoadOptions): TrainingDat
       aligned: gravityAlign(window),
       label: labels.indexOf(recording.label),
       group: groupOf(recording, options.groupBy),
+      warnings: recordingWarnings(recording.samples),
     };
   });
   const groups = [...new Set(examples.map((e) => e.group))].sort();
   return { labels, examples, rejected, groups, classCounts };
+}
+
+/** What training does with suspect recordings: train on them as on any other, draw them less often, or leave them out. */
+export type SuspectPolicy = 'keep' | 'down-weight' | 'drop';
+/** Relative draw chance of a suspect recording under 'down-weight'. */
+export const SUSPECT_DRAW_WEIGHT = 0.25;
+
+/** Per person (group): recordings, suspect recordings, and how many carry each warning code. */
+export function suspectCounts(examples: readonly Example[]): Record<string, { recordings: number; suspect: number; codes: Record<string, number> }> {
+  const out: Record<string, { recordings: number; suspect: number; codes: Record<string, number> }> = {};
+  for (const e of examples) {
+    const entry = (out[e.group] ??= { recordings: 0, suspect: 0, codes: {} });
+    entry.recordings++;
+    if (e.warnings.length > 0) entry.suspect++;
+    for (const w of e.warnings) entry.codes[w.code] = (entry.codes[w.code] ?? 0) + 1;
+  }
+  return out;
 }

@@ -11,7 +11,11 @@ export interface Progress {
 
 export const silentProgress: Progress = { stages: () => {}, stage: () => {}, epoch: () => {}, log: () => {}, stop: () => {} };
 
-/** Bars on stderr, so `--json`-style stdout stays clean. */
+/**
+ * Bars on stderr, so `--json`-style stdout stays clean. Training runs synchronously and starves the
+ * timers cli-progress redraws on, so every call redraws itself (at most every 100 ms on a terminal,
+ * every 10 s into a log) and log lines are written at once.
+ */
 export function terminalProgress(): Progress {
   const multi = new MultiBar(
     { format: '{label} |{bar}| {value}/{total} {name}', hideCursor: true, clearOnComplete: false, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 10000 },
@@ -19,6 +23,13 @@ export function terminalProgress(): Progress {
   );
   let stagesBar: SingleBar | undefined;
   let epochBar: SingleBar | undefined;
+  const interval = process.stderr.isTTY ? 100 : 10000;
+  let drawn = 0;
+  const redraw = (now = false) => {
+    if (!now && Date.now() - drawn < interval) return;
+    drawn = Date.now();
+    multi.update();
+  };
   return {
     stages(total) {
       stagesBar = multi.create(total, 0, { label: 'runs  ', name: '' });
@@ -26,13 +37,16 @@ export function terminalProgress(): Progress {
     },
     stage(name) {
       stagesBar?.increment(1, { label: 'runs  ', name });
+      redraw();
     },
     epoch(done, total) {
       epochBar?.setTotal(total);
       epochBar?.update(done, { label: 'epochs', name: '' });
+      redraw();
     },
     log(message) {
       multi.log(`${message}\n`);
+      redraw(true);
     },
     stop() {
       multi.stop();

@@ -1,12 +1,12 @@
-import { softmaxRows } from './calibration';
+import { softmaxRows } from '../calibration/calibration';
 import type { OutOfFold } from './crossval';
-import type { Example } from './data';
-import type { Fold } from './folds';
+import type { Example, SuspectPolicy } from '../data/data';
+import type { Fold } from '../data/folds';
 import { accuracy } from './metrics';
-import { FINE_TUNE, modelLogits, trainModel } from './model-training';
-import type { Progress } from './progress';
-import type { ModelRecipe, Role } from './recipes';
-import { Rng } from './rng';
+import { FINE_TUNE, modelLogits, trainModel } from '../models/model-training';
+import type { Progress } from '../support/progress';
+import type { ModelRecipe, Role } from '../models/recipes';
+import { Rng } from '../support/rng';
 
 /** Accuracy on held-out people after adding k of their own recordings per class (k = 0: none). */
 export interface CurvePoint {
@@ -26,6 +26,7 @@ export interface CurveRequest {
   classes: number;
   seed: number;
   epochs?: number;
+  suspect?: SuspectPolicy;
   progress: Progress;
 }
 
@@ -74,6 +75,7 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
           train,
           personal: own,
           seed: req.seed + f * 7919 + k,
+          suspect: req.suspect,
           epochs: req.epochs ? Math.min(req.epochs, FINE_TUNE.epochs) : undefined,
           onEpoch: (e, total) => req.progress.epoch(e + 1, total),
         });

@@ -1,10 +1,12 @@
 import { onnx } from 'onnx-proto';
-import { resolveLayers, type NetworkWeights } from './network';
+import { headingMatrix, resolveLayers, type NetworkWeights } from '../models/network';
 
 /**
  * Export a trained network to ONNX through the ONNX protobuf definitions: real Conv nodes for
  * conv1d layers, Gemm for dense ones, ReduceMean for global average pooling and a final Softmax, so
  * the file holds probabilities. Input [N, steps, channels] time-major, as the manifest describes.
+ * A network with test-time `rotations` rotates the batch inside the graph (one MatMul to k headings,
+ * run as one batch of k * N) and averages the probabilities, so callers send one window per gesture.
  */
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'probabilities';
@@ -19,6 +21,7 @@ const floatTensor = (name: string, dims: number[], values: ArrayLike<number>): o
 
 const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: values });
 const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
+const int64Tensor = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
 
 const valueInfo = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
   name,
@@ -48,6 +51,19 @@ export function exportOnnx(weights: NetworkWeights, info: ExportInfo): Uint8Arra
   const nodes: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
   let current = ONNX_INPUT;
+  const [steps, channels] = weights.spec.inputShape;
+  const k = weights.spec.rotations;
+  if (k) {
+    // [N, T, 3] x [3, 3k] -> [N, T, k, 3] -> [k, N, T, 3] -> [k * N, T, 3]: heading-major, as predictiveLogits lays it out.
+    initializers.push(floatTensor('headings', [3, 3 * k], headingMatrix(k)), int64Tensor('headings_split_shape', [0, steps, k, 3]), int64Tensor('headings_batch_shape', [-1, steps, channels]));
+    nodes.push(
+      { opType: 'MatMul', name: 'headings_rotate', input: [current, 'headings'], output: ['headings_rotated'] },
+      { opType: 'Reshape', name: 'headings_split', input: ['headings_rotated', 'headings_split_shape'], output: ['headings_split_out'] },
+      { opType: 'Transpose', name: 'headings_first', input: ['headings_split_out'], output: ['headings_first'], attribute: [ints('perm', [2, 0, 1, 3])] },
+      { opType: 'Reshape', name: 'headings_batch', input: ['headings_first', 'headings_batch_shape'], output: ['headings_batch_out'] },
+    );
+    current = 'headings_batch_out';
+  }
   /** Time-major [N, T, C] (the input's layout) or channel-major [N, C, T] (Conv's). */
   let layout: 'NTC' | 'NCT' | 'flat' = 'NTC';
   const transpose = (to: 'NTC' | 'NCT', tag: string) => {
@@ -102,9 +118,21 @@ export function exportOnnx(weights: NetworkWeights, info: ExportInfo): Uint8Arra
       current = `${tag}_relu`;
     }
   });
-  nodes.push({ opType: 'Softmax', name: 'softmax', input: [current], output: [ONNX_OUTPUT], attribute: [int('axis', 1)] });
   const layers = resolveLayers(weights.spec);
   const classes = layers[layers.length - 1].outChannels;
+  if (k) {
+    // Mean of the k headings' probabilities, then the calibration temperature on its log (softmax(log p / T)).
+    initializers.push(int64Tensor('headings_mean_shape', [k, -1, classes]), floatTensor('temperature', [], [weights.outputTemperature ?? 1]));
+    nodes.push(
+      { opType: 'Softmax', name: 'headings_softmax', input: [current], output: ['headings_probs'], attribute: [int('axis', 1)] },
+      { opType: 'Reshape', name: 'headings_unbatch', input: ['headings_probs', 'headings_mean_shape'], output: ['headings_unbatched'] },
+      { opType: 'ReduceMean', name: 'headings_mean', input: ['headings_unbatched'], output: ['headings_mean'], attribute: [ints('axes', [0]), int('keepdims', 0)] },
+      { opType: 'Log', name: 'headings_log', input: ['headings_mean'], output: ['headings_log'] },
+      { opType: 'Div', name: 'calibrate', input: ['headings_log', 'temperature'], output: ['calibrated_logits'] },
+    );
+    current = 'calibrated_logits';
+  }
+  nodes.push({ opType: 'Softmax', name: 'softmax', input: [current], output: [ONNX_OUTPUT], attribute: [int('axis', 1)] });
   const model: onnx.IModelProto = {
     irVersion: 7,
     opsetImport: [{ domain: '', version: OPSET }],
@@ -122,8 +150,12 @@ export function exportOnnx(weights: NetworkWeights, info: ExportInfo): Uint8Arra
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
 }
 
-/** The same network with its logits divided by T: the exported probabilities are calibrated. */
+/**
+ * The same network with its logits divided by T: the exported probabilities are calibrated. With test-time
+ * rotations T applies after averaging, so it is kept beside the weights (`outputTemperature`) instead.
+ */
 export function foldTemperature(weights: NetworkWeights, temperature: number): NetworkWeights {
+  if (weights.spec.rotations) return { ...weights, outputTemperature: temperature };
   const last = weights.weights.length - 1;
   return {
     spec: weights.spec,

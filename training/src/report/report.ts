@@ -1,9 +1,9 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReliabilityBin } from './calibration';
+import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
-import { cascadeAt } from './offload';
-import type { TrainOptions, TrainResult } from './train';
+import { cascadeAt } from '../calibration/offload';
+import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number, digits = 3): string => v.toFixed(digits);
@@ -21,6 +21,14 @@ export function summaryRows(r: TrainResult): string[][] {
   add('lab baseline: edge', 'baseline-edge');
   add('lab baseline: cloud', 'baseline-cloud');
   return rows;
+}
+
+/** Wall time per stage, with ms per optimiser step where the stage trains. */
+export function stageTimeRows(r: TrainResult): string[][] {
+  return [
+    ['stage', 'seconds', 'optimiser steps', 'ms per step'],
+    ...r.stageTimes.map((t) => [t.stage, t.seconds.toFixed(1), t.steps ? String(t.steps) : '-', t.steps ? ((t.seconds * 1000) / t.steps).toFixed(1) : '-']),
+  ];
 }
 
 export function markdownTable(rows: string[][]): string {
@@ -148,6 +156,17 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     markdownTable(perGroupRows),
     '',
   ];
+  const suspectRows = Object.entries(r.suspect).map(([g, s]) => [g, String(s.recordings), String(s.suspect), Object.entries(s.codes).map(([code, n]) => `${code}: ${n}`).join(', ') || '-']);
+  lines.push(
+    '## Suspect recordings',
+    '',
+    `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training policy \`--suspect ${options.suspect}\` ` +
+      '(held-out people are always scored on all their recordings). Worth recording again rather than guessing.',
+    '',
+    markdownTable([['person', 'recordings', 'suspect', 'warnings'], ...suspectRows]),
+    '',
+    ...(r.data.rejected.length > 0 ? ['Rejected files (not read):', '', ...r.data.rejected.map((x) => `- \`${x.path}\`: ${x.reason}`), ''] : []),
+  );
   if (r.personal.length > 0) {
     lines.push(
       '## Accuracy vs own recordings',
@@ -167,6 +186,12 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     `- onnxruntime-node vs TensorFlow.js, largest probability difference on 256 windows: ${r.parityMaxAbsDiff.toExponential(2)}.`,
     `- Files: cloud.onnx ${size('cloud.onnx')}, edge.onnx ${size('edge.onnx')}, edge_model.h ${size('edge_model.h')}, golden.json ${size('golden.json')}.`,
     '- Preprocessing is in model.json (`models.*.preprocessing`), applied by the service, the evaluator and the firmware alike.',
+    '',
+    '## Time per stage',
+    '',
+    'Wall time on the machine that ran the training (inflated when other jobs share its cores); "fitting" rows are included in the cross-validation row below them.',
+    '',
+    markdownTable(stageTimeRows(r)),
     '',
   );
   writeFileSync(join(out, 'report.md'), lines.join('\n'));

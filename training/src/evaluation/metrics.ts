@@ -1,4 +1,4 @@
-import { argmax } from './calibration';
+import { argmax } from '../calibration/calibration';
 
 /** Accuracy of predictions (probabilities or logits, row-major) against labels. */
 export function accuracy(scores: Float32Array, labels: ArrayLike<number>, classes: number): number {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { labelIndex, modelInput, readManifest, toWindow, type ModelManifest } from '../../gesture/src';
-import { argmax } from './calibration';
-import { groupOf, readFolder, TrainingDataError, type GroupBy } from './data';
+import { labelIndex, modelInput, readManifest, toWindow, type ModelManifest } from '../../../gesture/src';
+import { argmax } from '../calibration/calibration';
+import { groupOf, readFolder, TrainingDataError, type GroupBy } from '../data/data';
 import { confusionMatrix, groupedAccuracy } from './metrics';
-import { openSession, runSession } from './onnx-run';
+import { openSession, runSession } from '../export/onnx-run';
 
 export interface EvaluateOptions {
   modelDir: string;

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import { applyPreprocessing, type GoldenFile, type ModelManifest, toWindow } from '../../gesture/src';
-import type { Example } from './data';
+import { applyPreprocessing, type GoldenFile, type ModelManifest, toWindow } from '../../../gesture/src';
+import type { Example } from '../data/data';
 import { float32Text } from './header';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 const f32 = (values: ArrayLike<number>): number[] => Array.from(values, (v) => Number(float32Text(v)));
 

@@ -1,15 +1,18 @@
-import type { PreprocessingStep } from '../../gesture/src';
-import type { Example } from './data';
+import type { PreprocessingStep } from '../../../gesture/src';
+import { SUSPECT_DRAW_WEIGHT, type Example, type SuspectPolicy } from '../data/data';
 import { fitNetwork, predictLogits } from './fit';
 import type { NetworkWeights } from './network';
 import { inputBuilder, type ModelRecipe } from './recipes';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 /** One trained model: its manifest steps and weights (logits, not yet calibrated). */
 export interface TrainedModel {
   recipe: ModelRecipe;
   steps: PreprocessingStep[];
   weights: NetworkWeights;
+  /** Optimiser steps taken and the wall time they took (fitting only; shared machines inflate it). */
+  trainingSteps: number;
+  trainingSeconds: number;
 }
 
 export interface TrainRequest {
@@ -22,6 +25,8 @@ export interface TrainRequest {
   seed: number;
   /** Overrides the recipe's epoch count (quick runs and tests). */
   epochs?: number;
+  /** Suspect recordings of the pool (quality warnings): trained on, drawn less often, or left out (default keep). */
+  suspect?: SuspectPolicy;
   /** Fine-tune this model (same recipe and steps) instead of training from scratch. */
   from?: TrainedModel;
   onEpoch?: (epoch: number, total: number) => void;
@@ -29,14 +34,15 @@ export interface TrainRequest {
 
 /**
  * Relative draw chances: the pool's recordings share `1 - share` (evened out between people by
- * `groupBalance`), the user's own recordings share `share`, however few they are. Undefined when
- * every recording is drawn alike.
+ * `groupBalance`, suspect recordings scaled by `suspectWeight`), the user's own recordings share
+ * `share`, however few they are. Undefined when every recording is drawn alike.
  */
-export function drawWeightsFor(pool: readonly Example[], ownCount: number, share: number, groupBalance: number): Float64Array | undefined {
-  if (ownCount === 0 && groupBalance === 0) return undefined;
+export function drawWeightsFor(pool: readonly Example[], ownCount: number, share: number, groupBalance: number, suspectWeight = 1): Float64Array | undefined {
+  const anySuspect = suspectWeight !== 1 && pool.some((e) => e.warnings.length > 0);
+  if (ownCount === 0 && groupBalance === 0 && !anySuspect) return undefined;
   const sizes = new Map<string, number>();
   for (const e of pool) sizes.set(e.group, (sizes.get(e.group) ?? 0) + 1);
-  const raw = pool.map((e) => (sizes.get(e.group) as number) ** -groupBalance);
+  const raw = pool.map((e) => (sizes.get(e.group) as number) ** -groupBalance * (e.warnings.length > 0 ? suspectWeight : 1));
   const total = raw.reduce((a, b) => a + b, 0);
   const poolShare = ownCount > 0 ? 1 - share : 1;
   return Float64Array.from([...raw.map((w) => (w / total) * poolShare), ...new Array<number>(ownCount).fill(ownCount > 0 ? share / ownCount : 0)]);
@@ -49,7 +55,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const { recipe } = req;
   const personal = req.personal ?? [];
   const rng = new Rng(req.seed);
-  let pool = [...req.train];
+  let pool = req.suspect === 'drop' ? req.train.filter((e) => e.warnings.length === 0) : [...req.train];
   let validation: Example[] = [];
   if (recipe.fit.earlyStopping) {
     const shuffled = rng.shuffle([...pool]);
@@ -62,8 +68,10 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const build = inputBuilder(recipe, steps);
   const cached = recipe.augment ? null : all.map((e) => build(e, null));
   const share = req.personalShare ?? 0.25;
-  const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0);
+  const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0, req.suspect === 'down-weight' ? SUSPECT_DRAW_WEIGHT : 1);
   const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
+  const drawsPerEpoch = pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0);
+  const started = Date.now();
   const weights = fitNetwork(
     recipe.network(req.classes),
     {
@@ -77,9 +85,13 @@ export function trainModel(req: TrainRequest): TrainedModel {
       batchSize: recipe.fit.batchSize,
       learningRate: req.from ? FINE_TUNE.learningRate : recipe.fit.learningRate,
       finalLearningRate: recipe.fit.finalLearningRate,
+      // Fine-tuning starts from trained weights: no warm-up.
+      warmupFraction: req.from ? 0 : recipe.fit.warmupFraction,
+      weightDecay: recipe.fit.weightDecay,
+      labelSmoothing: recipe.fit.labelSmoothing,
       init: req.from?.weights,
       seed: rng.int(0x7fffffff),
-      drawsPerEpoch: pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0),
+      drawsPerEpoch,
       earlyStopping:
         recipe.fit.earlyStopping && validation.length > 0
           ? { inputs: validation.map((e) => build(e, null)), labels: Int32Array.from(validation, (e) => e.label), patience: recipe.fit.earlyStopping.patience }
@@ -87,7 +99,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
       onEpoch: (e) => req.onEpoch?.(e, epochs),
     },
   );
-  return { recipe, steps, weights };
+  return { recipe, steps, weights, trainingSteps: epochs * Math.ceil(drawsPerEpoch / recipe.fit.batchSize), trainingSeconds: (Date.now() - started) / 1000 };
 }
 
 /** Raw logits of a trained model for examples, without augmentation. */

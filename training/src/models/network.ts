@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 /**
  * The networks this project trains, described as data: a list of layers of the kinds the firmware
@@ -20,6 +20,12 @@ export interface NetworkSpec {
   inputShape: [number, number];
   /** The last layer is a dense layer with one unit per class and no activation (logits). */
   layers: LayerSpec[];
+  /**
+   * Test-time augmentation: predict as the mean of the probabilities over this many headings (rotations
+   * about the vertical axis, evenly spaced) of the gravity-aligned input. Training sees random headings
+   * instead; the exported ONNX graph rotates inside, so its callers send one window as for any model.
+   */
+  rotations?: number;
 }
 
 /** A layer with its input and output shapes worked out. */
@@ -38,6 +44,31 @@ export interface NetworkWeights {
   spec: NetworkSpec;
   weights: Float32Array[];
   biases: Float32Array[];
+  /**
+   * Calibration temperature of a model with `rotations`: it divides the log of the averaged probabilities,
+   * so it cannot be folded into the last layer as it is for a plain network (absent = 1).
+   */
+  outputTemperature?: number;
+}
+
+/**
+ * The `rotations` headings as one [3, 3 * k] matrix: row-vector samples times it give the k rotated copies
+ * side by side (columns 3j..3j+2 = heading 2 pi j / k). The training forward pass and the ONNX graph share it.
+ */
+export function headingMatrix(k: number): Float32Array {
+  const m = new Float32Array(9 * k);
+  for (let j = 0; j < k; j++) {
+    const a = (2 * Math.PI * j) / k;
+    const [c, s] = [Math.cos(a), Math.sin(a)];
+    // x' = c x - s y, y' = s x + c y, z' = z, written as columns of the row-vector product.
+    const r = [
+      [c, s, 0],
+      [-s, c, 0],
+      [0, 0, 1],
+    ];
+    for (let row = 0; row < 3; row++) for (let col = 0; col < 3; col++) m[row * 3 * k + 3 * j + col] = r[row][col];
+  }
+  return m;
 }
 
 export function resolveLayers(spec: NetworkSpec): ResolvedLayer[] {
@@ -96,7 +127,8 @@ export function describeNetwork(spec: NetworkSpec): string {
         return `dropout(${l.rate})`;
     }
   });
-  return `[${spec.inputShape.join('x')}] -> ${parts.join(' -> ')}`;
+  const net = `[${spec.inputShape.join('x')}] -> ${parts.join(' -> ')}`;
+  return spec.rotations ? `mean over ${spec.rotations} headings of ${net}` : net;
 }
 
 /** Seeded Glorot-uniform weights (He-uniform before a relu) and zero biases. */
@@ -203,7 +235,7 @@ export interface ForwardOptions {
   seed?: number;
 }
 
-/** Logits [N, classes] for inputs [N, steps, channels]. */
+/** Logits [N, classes] for inputs [N, steps, channels] (one heading; training and plain networks). */
 export function forward(net: TrainableNetwork, input: tf.Tensor3D, options: ForwardOptions = {}): tf.Tensor2D {
   let x: tf.Tensor3D = input;
   net.layers.forEach((l, i) => {
@@ -229,4 +261,20 @@ export function forward(net: TrainableNetwork, input: tf.Tensor3D, options: Forw
   });
   const last = net.layers[net.layers.length - 1];
   return tf.reshape(x, [x.shape[0], last.outSteps * last.outChannels]);
+}
+
+/**
+ * What the exported model computes, before its final softmax: for a plain network the logits; with
+ * `rotations`, log of the probabilities averaged over the headings, divided by `outputTemperature`.
+ * The rotated copies are laid out heading-major ([k * N]) exactly as the ONNX graph does.
+ */
+export function predictiveLogits(net: TrainableNetwork, input: tf.Tensor3D, outputTemperature = 1): tf.Tensor2D {
+  const k = net.spec.rotations;
+  if (!k) return forward(net, input);
+  const [n, steps, channels] = input.shape;
+  const headings = tf.tensor2d(headingMatrix(k), [3, 3 * k]);
+  const rotated = tf.reshape(tf.transpose(tf.reshape(tf.matMul(tf.reshape(input, [n * steps, channels]), headings), [n, steps, k, 3]), [2, 0, 1, 3]), [k * n, steps, 3]);
+  const logProbs = tf.reshape(tf.logSoftmax(forward(net, rotated as tf.Tensor3D)), [k, n, -1]);
+  const logMean = tf.sub(tf.logSumExp(logProbs, 0), Math.log(k));
+  return tf.div(logMean, outputTemperature) as tf.Tensor2D;
 }

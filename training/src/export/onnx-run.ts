@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { concatFloat32 } from './arrays';
+import { concatFloat32 } from '../support/arrays';
 
 /** onnxruntime-node sessions configured as the service runs them: one thread, no spinning (REFERENCE 3). */
 export function openSession(path: string): Promise<ort.InferenceSession> {

@@ -1,5 +1,5 @@
 import type { Example } from './data';
-import { Rng } from './rng';
+import { Rng } from '../support/rng';
 
 /** Held-out evaluation folds: indices into the examples, never sharing a group between train and test. */
 export interface Fold {
