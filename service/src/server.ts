@@ -13,9 +13,18 @@ export interface RunningService extends ServiceApp {
   port: number;
   /** Base URL on loopback, e.g. http://127.0.0.1:8000 */
   url: string;
-  /** Stop accepting, let in-flight requests finish (up to the shutdown timeout), release the model. */
+  /**
+   * Graceful stop: not ready at once, but keep serving for the drain period (every answer says
+   * `Connection: close`, so kept-alive clients reconnect elsewhere); then stop listening, close idle
+   * connections, let in-flight requests finish (up to the shutdown timeout), release the model.
+   */
   stop: () => Promise<void>;
 }
+
+/** How often Node looks for requests over REQUEST_TIMEOUT_MS: the 408 comes at most this late. */
+const TIMEOUT_CHECK_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Load and warm the model, then listen: readiness is true from the first accepted connection.
@@ -24,9 +33,11 @@ export interface RunningService extends ServiceApp {
 export async function startServer(config: ServiceConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
   const model = await loadModel(config.modelDir, config.maxBatch);
   const service = createApp(config, model, logger);
-  const server = createServer(service.app.callback());
-  server.requestTimeout = config.requestTimeoutMs;
-  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  const server = createServer(
+    // Node checks request timeouts on this timer (30 s by default, so a 408 came up to 30 s late).
+    { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    service.admission.listener(service.app.callback()),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -57,6 +68,8 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
     stopping ??= (async () => {
       service.lifecycle.ready = false;
       service.lifecycle.draining = true;
+      logger.info({ drainMs: config.shutdownDrainMs }, 'draining: not ready, still serving');
+      await sleep(config.shutdownDrainMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
@@ -71,6 +84,7 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
       clearTimeout(timer);
       await service.batcher.idle();
       await model.session.release();
+      service.overloadLog.flush();
       logger.info('stopped');
     })();
     return stopping;

@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -40,4 +41,58 @@ export function copyModel(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'wand-model-'));
   cpSync(MODEL_DIR, dir, { recursive: true });
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parse the HTTP/1.1 responses in `text` (each with Content-Length), in order. */
+export function parseResponses(text: string): RawResponse[] {
+  const out: RawResponse[] = [];
+  let rest = text;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return out;
+    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const length = Number(headers['content-length'] ?? 0);
+    const bodyBytes = Buffer.from(rest.slice(end + 4), 'latin1');
+    if (bodyBytes.length < length) return out;
+    out.push({ status: Number(statusLine.split(' ')[1]), headers, body: bodyBytes.subarray(0, length).toString('utf8') });
+    rest = bodyBytes.subarray(length).toString('latin1');
+  }
+}
+
+/**
+ * Send exactly these bytes on a fresh connection (no client library adding or fixing headers) and
+ * resolve with the first `count` responses, as a client built on raw sockets sees them.
+ */
+export function rawExchange(url: string, bytes: string | Buffer, count = 1): Promise<RawResponse[]> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const responses = parseResponses(text);
+      if (responses.length >= count) {
+        socket.destroy();
+        resolve(responses.slice(0, count));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection closed after ${parseResponses(text).length} of ${count} responses`)));
+    socket.write(bytes);
+  });
+}
+
+/** An HTTP/1.1 request as raw bytes: the given header lines, Content-Length computed. */
+export function rawRequest(method: string, path: string, headers: string[], body: string | Buffer = ''): Buffer {
+  const payload = typeof body === 'string' ? Buffer.from(body) : body;
+  const head = [`${method} ${path} HTTP/1.1`, ...headers, ...(payload.length > 0 || method === 'POST' ? [`Content-Length: ${payload.length}`] : []), '', ''].join('\r\n');
+  return Buffer.concat([Buffer.from(head, 'latin1'), payload]);
 }

@@ -80,8 +80,19 @@ describe('start-up refuses unusable model folders and settings', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('on SIGTERM stops accepting, finishes the in-flight request, and exits 0 within 10 s', async () => {
-    const { child, exited, output } = startChild({ MODEL_DIR });
+  /** Connect, send one request, resolve with the raw answer; `refused` when nothing listens. */
+  const probe = (port: number, path: string) =>
+    new Promise<string | 'refused'>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8').on('data', (c: string) => (text += c));
+      socket.once('error', () => resolve('refused'));
+      socket.once('close', () => resolve(text));
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    });
+
+  it('on SIGTERM turns not ready, keeps serving for the drain period, finishes the in-flight request, and exits 0 within 10 s', async () => {
+    const { child, exited, output } = startChild({ MODEL_DIR, SHUTDOWN_DRAIN_MS: '1500' });
     const port = await new Promise<number>((resolve, reject) => {
       const poll = setInterval(() => {
         const line = output().split('\n').find((l) => l.includes('"listening"'));
@@ -112,17 +123,21 @@ describe('graceful shutdown', () => {
     const signalled = Date.now();
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const refused = await new Promise<boolean>((resolve) => {
-      const probe = connect(port, '127.0.0.1');
-      probe.once('connect', () => (probe.destroy(), resolve(false)));
-      probe.once('error', () => resolve(true));
-    });
+    // Draining: not ready, but a new connection is still accepted and served, and told to close.
+    const readiness = await probe(port, '/v2/health/ready');
+    const served = await probe(port, '/');
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const afterDrain = await probe(port, '/');
     // write, not end: a half-closed connection is an aborted request to Node.
     socket.write(body.slice(100));
     await ended;
     const result = await exited;
 
-    expect(refused).toBe(true);
+    expect(readiness).toMatch(/^HTTP\/1\.1 503/);
+    expect(readiness).toContain('{"ready":false}');
+    expect(served).toMatch(/^HTTP\/1\.1 200/);
+    expect(served).toMatch(/connection: close/i);
+    expect(afterDrain).toBe('refused');
     expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(response).toMatch(/connection: close/i);
     expect(response).toContain('"gesture"');
