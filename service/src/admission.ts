@@ -13,9 +13,9 @@ export interface AdmissionLimits {
   /** Requests being served at once, all clients together; beyond it: 503 + Retry-After. */
   maxInFlight: number;
   /**
-   * Requests served at once from one connection (HTTP/1.1 pipelining). Past it the connection stops
-   * being read (TCP pushes back on the sender) and requests already received wait their turn; a
-   * connection that pipelines twice this many without reading its answers gets 503s.
+   * Requests served at once from one connection (HTTP/1.1 pipelining). With this many unanswered
+   * the connection is not read (TCP pushes back on the sender); requests already received in the
+   * same read wait their turn, up to as many again, and past that get 503s.
    */
   maxPerConnection: number;
   /** Requests served at once for one client address (all its connections); beyond it: 429 + Retry-After. */
@@ -31,6 +31,8 @@ export interface AdmissionHooks {
 }
 
 interface Connection {
+  /** Requests received and not yet answered (served, waiting or refused): reading stops at the limit. */
+  outstanding: number;
   active: number;
   waiting: [IncomingMessage, ServerResponse][];
   paused: boolean;
@@ -62,6 +64,25 @@ const REFUSALS = {
   ],
 } as const;
 
+/** The fields node:http's server keeps on a socket it reads (lib/_http_server.js). */
+type HttpSocket = Socket & { _paused?: boolean; parser?: { pause(): void; resume(): void } | null };
+
+/**
+ * Stop reading a connection the way node:http does for its own write backpressure: a bare
+ * `socket.pause()` is undone by the request objects (IncomingMessage reads resume the socket unless
+ * `_paused` is set), and node:http pauses its parser after the current chunk when it sees the flag.
+ */
+function pauseReading(socket: HttpSocket): void {
+  socket._paused = true;
+  socket.pause();
+}
+
+function resumeReading(socket: HttpSocket): void {
+  socket._paused = false;
+  socket.parser?.resume();
+  socket.resume();
+}
+
 export class Admission {
   /** Requests admitted and not yet answered. */
   inFlight = 0;
@@ -81,13 +102,22 @@ export class Admission {
   /** Wrap the application's request listener. */
   listener(serve: RequestListener): RequestListener {
     return (req, res) => {
-      const connection = this.connection(req.socket);
-      if (connection.active < this.limits.maxPerConnection) return this.admit(connection, req, res, serve);
-      if (connection.waiting.length >= this.limits.maxPerConnection) return this.refuse(req, res, 'busy');
-      connection.waiting.push([req, res]);
-      if (!connection.paused) {
+      const socket = req.socket;
+      const connection = this.connection(socket);
+      connection.outstanding++;
+      res.once('close', () => {
+        connection.outstanding--;
+        if (connection.paused && connection.outstanding < this.limits.maxPerConnection && !socket.destroyed) {
+          connection.paused = false;
+          resumeReading(socket);
+        }
+      });
+      if (connection.active < this.limits.maxPerConnection) this.admit(connection, req, res, serve);
+      else if (connection.waiting.length < this.limits.maxPerConnection) connection.waiting.push([req, res]);
+      else this.refuse(req, res, 'busy');
+      if (!connection.paused && connection.outstanding >= this.limits.maxPerConnection) {
         connection.paused = true;
-        req.socket.pause();
+        pauseReading(socket);
       }
     };
   }
@@ -95,7 +125,7 @@ export class Admission {
   private connection(socket: Socket): Connection {
     let connection = this.connections.get(socket);
     if (connection === undefined) {
-      const created: Connection = { active: 0, waiting: [], paused: false, releases: new Set() };
+      const created: Connection = { outstanding: 0, active: 0, waiting: [], paused: false, releases: new Set() };
       socket.once('close', () => {
         created.waiting.length = 0;
         for (const release of created.releases) release();
@@ -125,22 +155,18 @@ export class Admission {
         if (left === 0) this.clients.delete(client);
         else this.clients.set(client, left);
       }
-      this.next(connection, req.socket, serve);
+      this.next(connection, serve);
     };
     connection.releases.add(release);
     res.once('close', release);
     serve(req, res);
   }
 
-  /** A slot on the connection is free: serve who waits, then read the connection again. */
-  private next(connection: Connection, socket: Socket, serve: RequestListener): void {
+  /** A slot on the connection is free: serve who waits. */
+  private next(connection: Connection, serve: RequestListener): void {
     while (connection.active < this.limits.maxPerConnection && connection.waiting.length > 0) {
       const [req, res] = connection.waiting.shift()!;
       this.admit(connection, req, res, serve);
-    }
-    if (connection.paused && connection.waiting.length === 0 && !socket.destroyed) {
-      connection.paused = false;
-      socket.resume();
     }
   }
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type ServiceApp } from './app';
 import type { ServiceConfig } from './config';
@@ -23,6 +23,9 @@ export interface RunningService extends ServiceApp {
 
 /** How often Node looks for requests over REQUEST_TIMEOUT_MS: the 408 comes at most this late. */
 const TIMEOUT_CHECK_MS = 250;
+
+/** After the listener closes, how long a connection may stay idle before it is closed. */
+const IDLE_GRACE_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,12 +73,17 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
       service.lifecycle.draining = true;
       logger.info({ drainMs: config.shutdownDrainMs }, 'draining: not ready, still serving');
       await sleep(config.shutdownDrainMs);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // net.Server's close only stops listening: http.Server's also destroys "idle" connections at
+      // once, and a connection accepted a moment ago whose request is not parsed yet counts as idle
+      // (that reset clients whose requests were already sent). Those get IDLE_GRACE_MS to be read
+      // and answered (with Connection: close); connections idle past it are closed then.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
       });
+      await Promise.race([closed, sleep(Math.min(IDLE_GRACE_MS, config.shutdownTimeoutMs))]);
+      server.closeIdleConnections();
       if ((await Promise.race([closed, deadline])) === 'timeout') {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();

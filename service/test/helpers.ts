@@ -12,9 +12,22 @@ export const REPO_ROOT = resolve(__dirname, '../..');
 export const MODEL_DIR = resolve(REPO_ROOT, process.env.SERVICE_TEST_MODEL_DIR ?? 'models/default');
 
 /** Start the real service on an ephemeral loopback port with the real model; `env` overrides settings. */
-export function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
+export function startTestService(env: Record<string, string> = {}, logger = pino({ level: 'silent' })): Promise<RunningService> {
   const config = loadConfig({ MODEL_DIR, HOST: '127.0.0.1', PORT: '0', RATE_LIMIT_MAX: '0', ...env }, REPO_ROOT);
-  return startServer(config, pino({ level: 'silent' }));
+  return startServer(config, logger);
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** The service with its log captured in memory (pino levels: 40 warn, 50 error). */
+export async function startLoggedService(env: Record<string, string> = {}): Promise<{ service: RunningService; log: LogLine[] }> {
+  const log: LogLine[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(JSON.parse(line) as LogLine) });
+  return { service: await startTestService(env, logger), log };
 }
 
 let sample: Recording[] | undefined;
