@@ -15,11 +15,18 @@ export interface AdmissionLimits {
   /**
    * Requests served at once from one connection (HTTP/1.1 pipelining). With this many unanswered
    * the connection is not read (TCP pushes back on the sender); requests already received in the
-   * same read wait their turn, up to as many again, and past that get 503s.
+   * same read wait their turn.
    */
   maxPerConnection: number;
   /** Requests served at once for one client address (all its connections); beyond it: 429 + Retry-After. */
   maxPerClient: number;
+  /**
+   * Requests that may wait for a slot (FIFO, round robin over connections) instead of being refused:
+   * held requests keep a closed-loop client from replacing each refusal at once, which would spend
+   * the CPU the admitted requests need. Past it (and past 4 x the per-client and per-connection
+   * limits), refusals.
+   */
+  maxWaiting: number;
 }
 
 export interface AdmissionHooks {
@@ -36,9 +43,20 @@ interface Connection {
   active: number;
   waiting: [IncomingMessage, ServerResponse][];
   paused: boolean;
+  /** Told to close with a refusal: later requests on it are ignored. */
+  closing: boolean;
+  /** A pause check is scheduled (see pauseIfComplete). */
+  pauseCheck: boolean;
+  newest?: IncomingMessage;
   /** Releases of this connection's admitted requests, run when the socket closes too: a response queued behind a pipelined one emits no 'close' of its own then. */
   releases: Set<() => void>;
 }
+
+/** Requests that may wait for a slot, per connection and per client: this many times their in-flight limit. */
+const WAITING_PER_CONNECTION = 4;
+const WAITING_PER_CLIENT = 4;
+
+const CLIENT = Symbol('client address');
 
 /** Bodies past this size are not read just to be discarded after a refusal: the connection closes instead. */
 const DISCARD_LIMIT_BYTES = 64 * 1024;
@@ -54,6 +72,10 @@ const refusal = (status: number, message: string, close: boolean): [number, stri
   }).flat();
   return [status, headers, body];
 };
+
+/** A body that is not read just to wait or to be discarded: chunked, or over DISCARD_LIMIT_BYTES. */
+const hasLargeBody = (req: IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || !(Number(req.headers['content-length'] ?? 0) <= DISCARD_LIMIT_BYTES);
 
 /** Precomputed answers: a refusal costs one writeHead and one end. */
 const REFUSALS = {
@@ -83,28 +105,42 @@ function resumeReading(socket: HttpSocket): void {
   socket.resume();
 }
 
+/** What a waiting request needs before it can be served. */
+type Verdict = 'admit' | 'busy' | 'client' | 'connection';
+
 export class Admission {
   /** Requests admitted and not yet answered. */
   inFlight = 0;
   private readonly connections = new WeakMap<Socket, Connection>();
   private readonly clients = new Map<string, number>();
+  /** Requests waiting for a slot, all and per client. */
+  private waiting = 0;
+  get waitingCount(): number {
+    return this.waiting;
+  }
+  private readonly waitingPerClient = new Map<string, number>();
+  /** Connections with requests waiting for a slot, in the order they are to be served (round robin). */
+  private readonly queued = new Set<Connection>();
+  private serve: RequestListener = () => undefined;
 
   constructor(
     private readonly limits: AdmissionLimits,
     private readonly hooks: AdmissionHooks,
   ) {}
 
-  /** Requests in flight for a client (for tests and metrics). */
-  clientInFlight(client: string): number {
-    return this.clients.get(client) ?? 0;
-  }
-
-  /** Wrap the application's request listener. */
+  /**
+   * Wrap the application's request listener. A request that cannot be served at once waits for a
+   * slot while the waiting bounds allow, else is refused at once (503 busy, 429 over the client's
+   * share) for the cost of one small answer. A connection with MAX_IN_FLIGHT_PER_CONNECTION
+   * unanswered requests is not read further, so a pipelining client is slowed by TCP.
+   */
   listener(serve: RequestListener): RequestListener {
+    this.serve = serve;
     return (req, res) => {
       const socket = req.socket;
       const connection = this.connection(socket);
       connection.outstanding++;
+      connection.newest = req;
       res.once('close', () => {
         connection.outstanding--;
         if (connection.paused && connection.outstanding < this.limits.maxPerConnection && !socket.destroyed) {
@@ -112,22 +148,88 @@ export class Admission {
           resumeReading(socket);
         }
       });
-      if (connection.active < this.limits.maxPerConnection) this.admit(connection, req, res, serve);
-      else if (connection.waiting.length < this.limits.maxPerConnection) connection.waiting.push([req, res]);
-      else this.refuse(req, res, 'busy');
-      if (!connection.paused && connection.outstanding >= this.limits.maxPerConnection) {
-        connection.paused = true;
-        pauseReading(socket);
+      // The connection was refused and told to close: what it pipelined after that is not looked at.
+      if (connection.closing) return;
+      const verdict = connection.waiting.length === 0 ? this.verdict(connection, req) : 'connection';
+      if (verdict === 'admit') this.admit(connection, req, res);
+      else if (this.mayWait(connection, req)) this.park(connection, req, res);
+      else this.refuse(connection, req, res, verdict === 'client' ? 'client' : 'busy');
+      if (!connection.pauseCheck && !connection.paused && connection.outstanding >= this.limits.maxPerConnection) {
+        connection.pauseCheck = true;
+        setImmediate(() => this.pauseIfComplete(connection, socket));
       }
     };
+  }
+
+  /**
+   * Whether a request that cannot be served yet may wait for a slot: within the bounds on waiting
+   * requests (all, per client, per connection), and with a small body (a big one is not buffered
+   * just to wait).
+   */
+  private mayWait(connection: Connection, req: IncomingMessage): boolean {
+    if (this.waiting >= this.limits.maxWaiting) return false;
+    if (connection.waiting.length >= WAITING_PER_CONNECTION * this.limits.maxPerConnection) return false;
+    if (!this.hooks.exempt(req) && (this.waitingPerClient.get(this.clientOf(req)) ?? 0) >= WAITING_PER_CLIENT * this.limits.maxPerClient) return false;
+    return !hasLargeBody(req);
+  }
+
+  private park(connection: Connection, req: IncomingMessage, res: ServerResponse): void {
+    connection.waiting.push([req, res]);
+    this.queued.add(connection);
+    this.waiting++;
+    if (!this.hooks.exempt(req)) this.count(this.waitingPerClient, this.clientOf(req), +1);
+  }
+
+  private unpark(connection: Connection): [IncomingMessage, ServerResponse] {
+    const next = connection.waiting.shift()!;
+    this.waiting--;
+    if (!this.hooks.exempt(next[0])) this.count(this.waitingPerClient, this.clientOf(next[0]), -1);
+    return next;
+  }
+
+  /** Add `delta` to a per-client count, dropping clients at zero (the maps hold active clients only). */
+  private count(map: Map<string, number>, client: string, delta: number): void {
+    const value = (map.get(client) ?? 0) + delta;
+    if (value === 0) map.delete(client);
+    else map.set(client, value);
+  }
+
+  private verdict(connection: Connection, req: IncomingMessage): Verdict {
+    if (connection.active >= this.limits.maxPerConnection) return 'connection';
+    if (this.hooks.exempt(req)) return 'admit';
+    if (this.inFlight >= this.limits.maxInFlight) return 'busy';
+    if ((this.clients.get(this.clientOf(req)) ?? 0) >= this.limits.maxPerClient) return 'client';
+    return 'admit';
+  }
+
+  /** The client key, computed once per request. */
+  private clientOf(req: IncomingMessage): string {
+    const known = req as IncomingMessage & { [CLIENT]?: string };
+    known[CLIENT] ??= this.hooks.clientOf(req);
+    return known[CLIENT];
+  }
+
+  /**
+   * Stop reading the connection, but only once its newest request is completely received: that
+   * request (being served, or waiting behind others) may still need body bytes from the socket, and
+   * the answers before it cannot go out until it is answered. Checked after the current read has
+   * been parsed; a request arriving later checks again.
+   */
+  private pauseIfComplete(connection: Connection, socket: Socket): void {
+    connection.pauseCheck = false;
+    if (connection.paused || socket.destroyed || connection.outstanding < this.limits.maxPerConnection) return;
+    if (connection.newest?.complete !== true) return;
+    connection.paused = true;
+    pauseReading(socket);
   }
 
   private connection(socket: Socket): Connection {
     let connection = this.connections.get(socket);
     if (connection === undefined) {
-      const created: Connection = { outstanding: 0, active: 0, waiting: [], paused: false, releases: new Set() };
+      const created: Connection = { outstanding: 0, active: 0, waiting: [], paused: false, closing: false, pauseCheck: false, releases: new Set() };
       socket.once('close', () => {
-        created.waiting.length = 0;
+        while (created.waiting.length > 0) this.unpark(created);
+        this.queued.delete(created);
         for (const release of created.releases) release();
       });
       this.connections.set(socket, created);
@@ -136,44 +238,49 @@ export class Admission {
     return connection;
   }
 
-  private admit(connection: Connection, req: IncomingMessage, res: ServerResponse, serve: RequestListener): void {
-    let client: string | undefined;
-    if (!this.hooks.exempt(req)) {
-      if (this.inFlight >= this.limits.maxInFlight) return this.refuse(req, res, 'busy');
-      client = this.hooks.clientOf(req);
-      if ((this.clients.get(client) ?? 0) >= this.limits.maxPerClient) return this.refuse(req, res, 'client');
-      this.clients.set(client, (this.clients.get(client) ?? 0) + 1);
-    }
+  private admit(connection: Connection, req: IncomingMessage, res: ServerResponse): void {
+    const client = this.hooks.exempt(req) ? undefined : this.clientOf(req);
+    if (client !== undefined) this.count(this.clients, client, +1);
     this.inFlight++;
     connection.active++;
     const release = (): void => {
       if (!connection.releases.delete(release)) return;
       this.inFlight--;
       connection.active--;
-      if (client !== undefined) {
-        const left = this.clients.get(client)! - 1;
-        if (left === 0) this.clients.delete(client);
-        else this.clients.set(client, left);
-      }
-      this.next(connection, serve);
+      if (client !== undefined) this.count(this.clients, client, -1);
+      this.serveWaiting();
     };
     connection.releases.add(release);
     res.once('close', release);
-    serve(req, res);
+    this.serve(req, res);
   }
 
-  /** A slot on the connection is free: serve who waits. */
-  private next(connection: Connection, serve: RequestListener): void {
-    while (connection.active < this.limits.maxPerConnection && connection.waiting.length > 0) {
-      const [req, res] = connection.waiting.shift()!;
-      this.admit(connection, req, res, serve);
+  /**
+   * A slot is free: serve waiting requests, one connection after another (each served connection
+   * goes to the back), skipping connections held back by their own or their client's limit, until
+   * the global limit is reached.
+   */
+  private serveWaiting(): void {
+    for (const connection of [...this.queued]) {
+      if (this.inFlight >= this.limits.maxInFlight) return;
+      const next = connection.waiting[0];
+      if (next === undefined || this.verdict(connection, next[0]) !== 'admit') continue;
+      this.unpark(connection);
+      this.queued.delete(connection);
+      if (connection.waiting.length > 0) this.queued.add(connection);
+      this.admit(connection, next[0], next[1]);
     }
   }
 
-  private refuse(req: IncomingMessage, res: ServerResponse, reason: 'busy' | 'client'): void {
+  /**
+   * Answer 503/429 with Retry-After. A refusal on a connection with other requests outstanding
+   * (pipelining) also closes it: the client must reconnect instead of replacing each refusal at
+   * once with its next pipelined request.
+   */
+  private refuse(connection: Connection, req: IncomingMessage, res: ServerResponse, reason: 'busy' | 'client'): void {
     this.hooks.onShed(reason);
-    const length = Number(req.headers['content-length'] ?? 0);
-    const close = req.headers['transfer-encoding'] !== undefined || !(length <= DISCARD_LIMIT_BYTES);
+    const close = hasLargeBody(req) || connection.outstanding > 1;
+    if (close) connection.closing = true;
     const [status, headers, body] = REFUSALS[reason][close ? 1 : 0];
     res.writeHead(status, headers);
     res.end(body);

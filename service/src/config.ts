@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   MAX_IN_FLIGHT: optional(intFrom(1, 100_000)).default(256),
   /** Requests served at once from one connection (pipelining); past it the connection is not read. */
   MAX_IN_FLIGHT_PER_CONNECTION: optional(intFrom(1, 1024)).default(16),
+  /** Requests that may wait for a slot when the in-flight limits are reached; beyond it 503/429 at once. */
+  MAX_WAITING: optional(intFrom(0, 1_000_000)).default(2048),
   /** Requests served at once for one client address; beyond it 429. */
   MAX_IN_FLIGHT_PER_CLIENT: optional(intFrom(1, 100_000)).default(64),
   /** Most client addresses the rate limiter tracks at once (least recently seen forgotten first). */
@@ -71,7 +73,7 @@ export interface ServiceConfig {
   maxSamples: number;
   maxBatch: number;
   maxQueue: number;
-  admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number };
+  admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number; maxWaiting: number };
   lowConfidence?: number;
 }
 
@@ -103,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxSamples: e.MAX_SAMPLES,
     maxBatch: e.MAX_BATCH,
     maxQueue: e.MAX_QUEUE,
-    admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT },
+    admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT, maxWaiting: e.MAX_WAITING },
     lowConfidence: e.LOW_CONFIDENCE,
   };
 }
