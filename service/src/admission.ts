@@ -43,6 +43,8 @@ interface Connection {
   active: number;
   waiting: [IncomingMessage, ServerResponse][];
   paused: boolean;
+  /** Refused before: a further refusal is held (see refuse). */
+  refused: boolean;
   /** Told to close with a refusal: later requests on it are ignored. */
   closing: boolean;
   /** A pause check is scheduled (see pauseIfComplete). */
@@ -57,6 +59,11 @@ const WAITING_PER_CONNECTION = 4;
 const WAITING_PER_CLIENT = 4;
 
 const CLIENT = Symbol('client address');
+
+/** How long a repeated or pipelined refusal is held (the Retry-After it carries). */
+const REFUSAL_HOLD_MS = 1000;
+/** After that answer, how long a connection told to close may stay before it is cut. */
+const UNREAD_CLOSE_MS = 5000;
 
 /** Bodies past this size are not read just to be discarded after a refusal: the connection closes instead. */
 const DISCARD_LIMIT_BYTES = 64 * 1024;
@@ -226,7 +233,7 @@ export class Admission {
   private connection(socket: Socket): Connection {
     let connection = this.connections.get(socket);
     if (connection === undefined) {
-      const created: Connection = { outstanding: 0, active: 0, waiting: [], paused: false, closing: false, pauseCheck: false, releases: new Set() };
+      const created: Connection = { outstanding: 0, active: 0, waiting: [], paused: false, refused: false, closing: false, pauseCheck: false, releases: new Set() };
       socket.once('close', () => {
         while (created.waiting.length > 0) this.unpark(created);
         this.queued.delete(created);
@@ -273,16 +280,30 @@ export class Admission {
   }
 
   /**
-   * Answer 503/429 with Retry-After. A refusal on a connection with other requests outstanding
-   * (pipelining) also closes it: the client must reconnect instead of replacing each refusal at
-   * once with its next pipelined request.
+   * Answer 503/429 with Retry-After: at once to a connection's first refusal of a lone request. A
+   * connection refused before, or with other requests outstanding (pipelining), is answered after
+   * the Retry-After second, unread meanwhile, and closed: answered at once, a closed-loop client
+   * sends its next request at once, and that churn (parse, refuse, again) spends the CPU the
+   * admitted requests need. Holding costs one timer per such connection.
    */
   private refuse(connection: Connection, req: IncomingMessage, res: ServerResponse, reason: 'busy' | 'client'): void {
     this.hooks.onShed(reason);
-    const close = hasLargeBody(req) || connection.outstanding > 1;
-    if (close) connection.closing = true;
-    const [status, headers, body] = REFUSALS[reason][close ? 1 : 0];
-    res.writeHead(status, headers);
-    res.end(body);
+    const hold = connection.refused || connection.outstanding > 1;
+    connection.refused = true;
+    const [status, headers, body] = REFUSALS[reason][hold || hasLargeBody(req) ? 1 : 0];
+    const answer = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    if (!hold) return answer();
+    connection.closing = true;
+    if (!connection.paused) {
+      connection.paused = true;
+      pauseReading(req.socket);
+    }
+    setTimeout(answer, REFUSAL_HOLD_MS).unref();
+    // A client that does not read even that answer is not kept connected.
+    setTimeout(() => req.socket.destroy(), REFUSAL_HOLD_MS + UNREAD_CLOSE_MS).unref();
   }
 }

@@ -45,7 +45,7 @@ const EnvSchema = z.object({
   /** Requests served at once from one connection (pipelining); past it the connection is not read. */
   MAX_IN_FLIGHT_PER_CONNECTION: optional(intFrom(1, 1024)).default(16),
   /** Requests that may wait for a slot when the in-flight limits are reached; beyond it 503/429 at once. */
-  MAX_WAITING: optional(intFrom(0, 1_000_000)).default(2048),
+  MAX_WAITING: optional(intFrom(0, 1_000_000)).default(256),
   /** Requests served at once for one client address; beyond it 429. */
   MAX_IN_FLIGHT_PER_CLIENT: optional(intFrom(1, 100_000)).default(64),
   /** Most client addresses the rate limiter tracks at once (least recently seen forgotten first). */
