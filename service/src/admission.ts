@@ -58,7 +58,9 @@ interface Connection {
 const WAITING_PER_CONNECTION = 4;
 const WAITING_PER_CLIENT = 4;
 
-const CLIENT = Symbol('client address');
+
+const RELEASE = Symbol('release admission slot');
+type Releasable = ServerResponse & { [RELEASE]?: () => void };
 
 /** How long a repeated or pipelined refusal is held (the Retry-After it carries). */
 const REFUSAL_HOLD_MS = 1000;
@@ -148,7 +150,9 @@ export class Admission {
       const connection = this.connection(socket);
       connection.outstanding++;
       connection.newest = req;
+      // One listener per request: releases its slot if it was admitted, then counts it answered.
       res.once('close', () => {
+        (res as Releasable)[RELEASE]?.();
         connection.outstanding--;
         if (connection.paused && connection.outstanding < this.limits.maxPerConnection && !socket.destroyed) {
           connection.paused = false;
@@ -209,11 +213,8 @@ export class Admission {
     return 'admit';
   }
 
-  /** The client key, computed once per request. */
   private clientOf(req: IncomingMessage): string {
-    const known = req as IncomingMessage & { [CLIENT]?: string };
-    known[CLIENT] ??= this.hooks.clientOf(req);
-    return known[CLIENT];
+    return this.hooks.clientOf(req);
   }
 
   /**
@@ -258,7 +259,7 @@ export class Admission {
       this.serveWaiting();
     };
     connection.releases.add(release);
-    res.once('close', release);
+    (res as Releasable)[RELEASE] = release;
     this.serve(req, res);
   }
 
@@ -268,6 +269,7 @@ export class Admission {
    * the global limit is reached.
    */
   private serveWaiting(): void {
+    if (this.queued.size === 0) return;
     for (const connection of [...this.queued]) {
       if (this.inFlight >= this.limits.maxInFlight) return;
       const next = connection.waiting[0];

@@ -26,12 +26,21 @@ export function normaliseAddress(raw: string): string | undefined {
   return `${parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
 }
 
+const CLIENT = Symbol('client address');
+
 /**
- * The client a request comes from, normalised. Behind a trusted proxy it is the last
+ * The client a request comes from, normalised (computed once per request: admission control and the
+ * rate limiter both ask). Behind a trusted proxy it is the last
  * X-Forwarded-For entry (the one the proxy appended; earlier ones are the client's own claims),
  * else the peer address.
  */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const known = req as IncomingMessage & { [CLIENT]?: string };
+  known[CLIENT] ??= findClientAddress(req, trustProxy);
+  return known[CLIENT];
+}
+
+function findClientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
     if (typeof forwarded === 'string' && forwarded !== '') {

@@ -114,7 +114,8 @@ describe('one client cannot take the service', () => {
     };
     const before = await counts();
     const conn = open(service);
-    const request = rawRequest('GET', `/v2/models/${manifest.name}`, ['Host: x']);
+    // Another client address than this test's own /metrics reads (TRUST_PROXY is on).
+    const request = rawRequest('GET', `/v2/models/${manifest.name}`, ['Host: x', 'X-Forwarded-For: 198.51.100.99']);
     conn.socket.pause();
     conn.socket.write(Buffer.concat(Array.from({ length: 100_000 }, () => request)));
     // Wait for reading to stop, as far as the kernel's socket buffers absorb answers (timing-free:
