@@ -108,8 +108,9 @@ describe('one client cannot take the service', () => {
 
   it('a connection that pipelines 100,000 requests and never reads gets few served, at most 4 at once', async () => {
     const counts = async () => {
-      const text = await (await fetch(`${service.url}/metrics`)).text();
-      const value = (name: string) => Number(text.split('\n').find((l) => l.startsWith(name))?.split(' ').pop() ?? 0);
+      // A fresh connection each time: no kept-alive socket to race the server's keep-alive timeout.
+      const [res] = await rawExchange(service.url, rawRequest('GET', '/metrics', ['Host: x']));
+      const value = (name: string) => Number(res.body.split('\n').find((l) => l.startsWith(name))?.split(' ').pop() ?? 0);
       return { served: value(`wand_http_requests_total{method="GET",route="/v2/models/:name",status="200"}`), refused: value('wand_requests_turned_away_total{reason="busy"}') };
     };
     const before = await counts();
