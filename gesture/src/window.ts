@@ -58,11 +58,13 @@ export function flattenWireForm(data: unknown, limits: WindowLimits = DEFAULT_LI
   if (!Array.isArray(data)) throw new WindowError(`data must be an array, got ${describe(data)}`);
   const unwrapped = data.length === 1 && Array.isArray(data[0]) && data[0].length > 3 ? data[0] : data;
   const maxValues = limits.maxSamples * 3;
-  if (unwrapped.length > maxValues) {
+  const triples = unwrapped.length > 0 && Array.isArray(unwrapped[0]);
+  // Triples carry one sample per item, flat data three numbers per sample: the same limit either way.
+  if (unwrapped.length > (triples ? limits.maxSamples : maxValues)) {
     throw new WindowError(`too many values: at most ${limits.maxSamples} samples (${maxValues} numbers) are accepted`);
   }
   let flat: number[];
-  if (unwrapped.length > 0 && Array.isArray(unwrapped[0])) {
+  if (triples) {
     flat = [];
     unwrapped.forEach((triple: unknown, i: number) => {
       if (!Array.isArray(triple) || triple.length !== 3) {

@@ -82,6 +82,10 @@ describe('wire forms', () => {
     rejects(Array(31).fill(1), /31 numbers, not a multiple of 3/);
     rejects(Array(27).fill(1), /9 samples, at least 10/);
     rejects(Array(3003).fill(1), /too many values: at most 1000 samples/);
+    // The same limit for triples, bare or wrapped once more (3,000 triples used to pass).
+    rejects(Array(1001).fill([1, 2, 3]), /too many values: at most 1000 samples/);
+    rejects([Array(1001).fill([1, 2, 3])], /too many values: at most 1000 samples/);
+    expect(flattenWireForm(Array(1000).fill([1, 2, 3]))).toHaveLength(3000);
     rejects([...Array(29).fill(1), '2'], /data\[29\] must be a finite number, got a string/);
     rejects([...Array(29).fill(1), null], /data\[29\] must be a finite number, got null/);
     rejects(Array(12).fill([1, 2]), /data\[0\] must be an \[x, y, z\] triple/);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: this service against a bare node:http baseline, on loopback, in one run.
- * Prints throughput, latency, RSS after 100k requests, idle CPU after load and cold start, with the
- * issue's targets, as a Markdown table (paste into service/README.md).
+ * Prints throughput, latency, RSS after 100k requests, idle CPU after load, cold start, and the
+ * overload scenario (pipelined, past saturation), with the issue's targets, as Markdown tables
+ * (paste into service/README.md). `npm run bench -- --overload-only` runs the overload scenario alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,10 @@ const RSS_CHUNKS = 10;
 const IDLE_SECONDS = 10;
 const COLD_STARTS = 3;
 const CLOCK_TICKS = 100;
+/** Past saturation: the issue's attack, 200 connections pipelining 30 requests each. */
+const OVERLOAD_CONNECTIONS = 200;
+const OVERLOAD_PIPELINING = 30;
+const OVERLOAD_ONLY = process.argv.includes('--overload-only');
 
 const manifest = readManifest(MODEL_DIR);
 const recording = readDatasets(join(REPO, 'data/sample')).recordings.find((r) => r.rows >= 100)!;
@@ -196,11 +201,95 @@ function slope(ys: number[]): number {
   return num / den;
 }
 
+interface Overload {
+  /** 2xx answers per second. */
+  okRps: number;
+  /** Answers per second that turned the request away (503/429). */
+  refusedRps: number;
+  /** p99 of the successful answers, ms (autocannon's own p99 mixes in the fast refusals). */
+  okP99: number;
+  errors: number;
+  rssBefore: number;
+  rssPeak: number;
+}
+
+/** A load that keeps OVERLOAD_CONNECTIONS x OVERLOAD_PIPELINING requests outstanding, sampling RSS. */
+async function overloaded(server: Server): Promise<Overload> {
+  const pid = server.child.pid!;
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 100);
+  const okTimes: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${server.port}/predict`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: labBody,
+        connections: OVERLOAD_CONNECTIONS,
+        pipelining: OVERLOAD_PIPELINING,
+        duration: LOAD_SECONDS,
+      },
+      (err, done) => (err ? reject(err) : resolve(done)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status === 200) okTimes.push(ms);
+    });
+  });
+  clearInterval(sampler);
+  okTimes.sort((a, b) => a - b);
+  return {
+    okRps: result['2xx'] / result.duration,
+    refusedRps: (result['4xx'] + result['5xx']) / result.duration,
+    okP99: okTimes[Math.floor(okTimes.length * 0.99)] ?? NaN,
+    errors: result.errors + result.timeouts,
+    rssBefore,
+    rssPeak,
+  };
+}
+
+/**
+ * The overload scenario on a fresh service: its non-overloaded saturated throughput (CONNECTIONS,
+ * no pipelining), then the pipelined attack, twice: from one client address (the per-client limit
+ * answers 429) and as many clients (per-client limit lifted, so the global in-flight limit answers 503).
+ */
+async function overloadScenario(step: (name: string) => void): Promise<string[]> {
+  const rows: string[] = [];
+  for (const [name, env] of [
+    ['one client address (per-client limit, 429)', {}],
+    ['many clients (global in-flight limit, 503)', { MAX_IN_FLIGHT_PER_CLIENT: '100000' }],
+  ] as const) {
+    step(`overload: ${name}`);
+    const server = await spawnServer(['-r', 'tsx/cjs', 'service/src/main.ts'], { ...SERVICE_ENV, ...env }, '/v2/health/ready');
+    await load(server, '/predict', labBody, { duration: 2 });
+    const saturated = await load(server, '/predict', labBody);
+    const over = await overloaded(server);
+    const after = await load(server, '/predict', labBody, { duration: 2 });
+    await stop(server);
+    rows.push(
+      `| ${name} | ${fmt(saturated.rps)} | ${fmt(over.okRps)} (${fmt(over.okRps / saturated.rps, 2)} x) | ${fmt(over.refusedRps)} | ${fmt(over.okP99, 0)} | ${fmt(over.rssBefore)} -> ${fmt(over.rssPeak)} | ${over.errors} | ${fmt(after.rps)} |`,
+    );
+  }
+  return [
+    `Overload: ${OVERLOAD_CONNECTIONS} connections pipelining ${OVERLOAD_PIPELINING} requests each to /predict for ${LOAD_SECONDS} s, on a fresh service (${CONNECTIONS} connections without pipelining first: the non-overloaded figure; 2 s at that load after it: recovery).`,
+    '',
+    '| overload from | saturated req/s | successful req/s under overload (vs saturated) | refused req/s (503/429) | p99 of successes ms | RSS MB before -> peak | socket errors | req/s right after |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
-  const steps = 2 + ROUNDS * 3 + COLD_STARTS * 2;
+  if (OVERLOAD_ONLY) {
+    const lines = await overloadScenario((name) => process.stderr.write(`bench: ${name}\n`));
+    process.stdout.write(`load average before ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n${lines.join('\n')}\n`);
+    return;
+  }
+  const steps = 4 + ROUNDS * 3 + COLD_STARTS * 2;
   const bar = new SingleBar({ format: 'bench {bar} {value}/{total} {step}', clearOnComplete: true }, Presets.shades_classic);
   const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
   bar.start(steps, 0, { step: 'bundling' });
@@ -272,8 +361,9 @@ async function main(): Promise<void> {
   const ticks = cpuTicks(pid);
   await sleep(IDLE_SECONDS * 1000);
   const idleCpu = (cpuTicks(pid) - ticks) / CLOCK_TICKS / IDLE_SECONDS;
-  step('done');
   await stop(fresh);
+  const overloadLines = await overloadScenario(step);
+  step('done');
   bar.stop();
 
   const halfRows = [
@@ -299,6 +389,8 @@ async function main(): Promise<void> {
     `| CPU over ${IDLE_SECONDS} s idle after load | ${fmt(idleCpu * 100, 2)} % of a core | < 1 % |`,
     `| cold start to ready, npm start (node -r tsx/cjs), median of ${COLD_STARTS} | ${fmt(median(coldTsx))} ms | <= 1000 ms |`,
     `| cold start to ready, esbuild bundle (node), median of ${COLD_STARTS} | ${fmt(median(coldBundle))} ms | <= 1000 ms |`,
+    '',
+    ...overloadLines,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,18 +1,22 @@
+import type { IncomingMessage } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { version as serverVersion } from '../../package.json';
+import { Admission } from './admission';
 import { InferenceBatcher } from './batcher';
 import { Classifier } from './classifier';
+import { clientAddress } from './client-address';
 import type { ServiceConfig } from './config';
 import { createMetrics, metricsMiddleware, type ServiceMetrics } from './metrics';
 import { requireApiKey } from './middleware/auth';
 import { errorMapper } from './middleware/errors';
 import { jsonBody } from './middleware/json-body';
-import { rateLimit } from './middleware/rate-limit';
+import { rateLimit, type RateLimiter } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { runBatch, type LoadedModel } from './model';
+import { OverloadLog, type ShedReason } from './overload-log';
 import { labRoutes } from './routes/lab';
 import { oipRoutes } from './routes/oip';
 import { pageRoutes } from './routes/page';
@@ -22,11 +26,16 @@ export const SERVER_NAME = 'wandcloud';
 
 /** Health probes stay open and unlimited: the platform polls them. */
 const HEALTH_PATH = /^\/v2\/(health\/(live|ready)|models\/[^/]+(\/versions\/[^/]+)?\/ready)\/?$/;
+const isHealthProbe = (req: IncomingMessage): boolean => HEALTH_PATH.test((req.url ?? '').split('?', 1)[0]);
 
 export interface ServiceApp {
   app: Koa;
   batcher: InferenceBatcher;
   metrics: ServiceMetrics;
+  /** Turns away what exceeds the in-flight limits before the app sees it; wraps `app.callback()`. */
+  admission: Admission;
+  overloadLog: OverloadLog;
+  rateLimiter: RateLimiter;
   /** Readiness as reported by /v2/health/ready; turned off when shutdown starts. */
   lifecycle: { ready: boolean; draining: boolean };
 }
@@ -68,6 +77,19 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
     telemetry?.prediction(result, low);
   });
 
+  const overloadLog = new OverloadLog(logger);
+  const turnedAway = (reason: ShedReason): void => {
+    metrics.turnedAway.labels(reason).inc();
+    overloadLog.record(reason);
+  };
+  const admission = new Admission(config.admission, {
+    clientOf: (req) => clientAddress(req, config.trustProxy),
+    exempt: isHealthProbe,
+    onShed: turnedAway,
+  });
+  metrics.trackInFlight(() => admission.inFlight);
+  const rateLimiter = rateLimit(config.rateLimit, config.trustProxy, () => turnedAway('rate-limit'));
+
   const auth = requireApiKey(config.apiKey);
   const body = jsonBody(config.bodyLimitBytes);
   const limits = { minSamples: 10, maxSamples: config.maxSamples };
@@ -95,13 +117,13 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
   app.silent = true;
   app.on('error', (err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'response error'));
   if (telemetry) app.use(telemetry.requests);
-  app.use(requestLog(logger)).use(metricsMiddleware(metrics)).use(errorMapper(logger));
+  app.use(requestLog(logger)).use(metricsMiddleware(metrics)).use(errorMapper(logger, () => turnedAway('queue')));
   if (telemetry) app.use(telemetry.exceptions);
   app
     .use(securityHeaders())
     .use(closeWhenDraining(lifecycle))
-    .use(skipHealth(rateLimit(config.rateLimit)))
+    .use(skipHealth(rateLimiter.middleware))
     .use(router.routes())
-    .use(router.allowedMethods({ throw: true }));
-  return { app, batcher, metrics, lifecycle };
+    .use(router.allowedMethods());
+  return { app, batcher, metrics, admission, overloadLog, rateLimiter, lifecycle };
 }

@@ -32,6 +32,8 @@ function checkConnectionString(value: string, ctx: z.RefinementCtx): void {
           : undefined;
   if (problem) ctx.addIssue({ code: 'custom', message: `APPLICATIONINSIGHTS_CONNECTION_STRING ${problem}` });
 }
+/** Drain and in-flight grace together must end before main's hard exit (9.5 s, under the platforms' usual 10 s). */
+export const SHUTDOWN_BUDGET_MS = 9_000;
 
 const EnvSchema = z.object({
   PORT: optional(intFrom(0, 65535)).default(8000),
@@ -58,16 +60,31 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: optional(intFrom(1024, 64 * 1024 * 1024)).default(1024 * 1024),
   /** Time allowed to receive a whole request (headers and body). */
   REQUEST_TIMEOUT_MS: optional(intFrom(1000, 600_000)).default(10_000),
-  /** Time allowed for in-flight requests to finish after SIGTERM/SIGINT. */
-  SHUTDOWN_TIMEOUT_MS: optional(intFrom(0, 9_000)).default(8_000),
+  /** After SIGTERM/SIGINT: time the service keeps serving (not ready, answers say Connection: close) so load balancers move away. */
+  SHUTDOWN_DRAIN_MS: optional(intFrom(0, 9_000)).default(2_000),
+  /** Then: time allowed for in-flight requests to finish once the listener is closed. */
+  SHUTDOWN_TIMEOUT_MS: optional(intFrom(0, 9_000)).default(6_000),
   /** Most samples one window may carry before resampling (bounds the work one request causes). */
   MAX_SAMPLES: optional(intFrom(10, 100_000)).default(1000),
   /** Most rows in one Open Inference Protocol request, and in one session run. */
   MAX_BATCH: optional(intFrom(1, 4096)).default(64),
   /** Rows waiting for the model beyond which new requests get 503 (overload protection). */
   MAX_QUEUE: optional(intFrom(1, 1_000_000)).default(4096),
+  /** Requests served at once, all clients together; beyond it 503 before the body is read. */
+  MAX_IN_FLIGHT: optional(intFrom(1, 100_000)).default(256),
+  /** Requests served at once from one connection (pipelining); past it the connection is not read. */
+  MAX_IN_FLIGHT_PER_CONNECTION: optional(intFrom(1, 1024)).default(16),
+  /** Requests that may wait for a slot when the in-flight limits are reached; beyond it 503/429 at once. */
+  MAX_WAITING: optional(intFrom(0, 1_000_000)).default(256),
+  /** Requests served at once for one client address; beyond it 429. */
+  MAX_IN_FLIGHT_PER_CLIENT: optional(intFrom(1, 100_000)).default(64),
+  /** Most client addresses the rate limiter tracks at once (least recently seen forgotten first). */
+  RATE_LIMIT_CLIENTS: optional(intFrom(100, 10_000_000)).default(100_000),
   /** Confidence (0-1) under which an answer counts as low-confidence in metrics; default: the manifest's offload threshold. */
   LOW_CONFIDENCE: optional(z.coerce.number().min(0).max(1)),
+}).refine((e) => e.SHUTDOWN_DRAIN_MS + e.SHUTDOWN_TIMEOUT_MS <= SHUTDOWN_BUDGET_MS, {
+  path: ['SHUTDOWN_DRAIN_MS'],
+  message: `SHUTDOWN_DRAIN_MS + SHUTDOWN_TIMEOUT_MS must be at most ${SHUTDOWN_BUDGET_MS} ms`,
 });
 
 export interface ServiceConfig {
@@ -79,14 +96,16 @@ export interface ServiceConfig {
   apiKey?: string;
   telemetry?: { connectionString: string; tracesPerSecond: number };
   logLevel: string;
-  rateLimit: { max: number; windowSeconds: number };
+  rateLimit: { max: number; windowSeconds: number; maxClients: number };
   trustProxy: boolean;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  shutdownDrainMs: number;
   shutdownTimeoutMs: number;
   maxSamples: number;
   maxBatch: number;
   maxQueue: number;
+  admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number; maxWaiting: number };
   lowConfidence?: number;
 }
 
@@ -112,14 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, tracesPerSecond: e.TELEMETRY_TRACES_PER_SECOND }
       : undefined,
     logLevel: e.LOG_LEVEL,
-    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_S },
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_S, maxClients: e.RATE_LIMIT_CLIENTS },
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxSamples: e.MAX_SAMPLES,
     maxBatch: e.MAX_BATCH,
     maxQueue: e.MAX_QUEUE,
+    admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT, maxWaiting: e.MAX_WAITING },
     lowConfidence: e.LOW_CONFIDENCE,
   };
 }

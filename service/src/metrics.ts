@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The service's Prometheus metrics, in their own registry (one per app, so tests can run several). */
 export interface ServiceMetrics {
@@ -11,6 +11,9 @@ export interface ServiceMetrics {
   predictions: Counter<'class'>;
   lowConfidence: Counter<'class'>;
   qualityWarnings: Counter<'code'>;
+  turnedAway: Counter<'reason'>;
+  /** Report the number of requests being served as `wand_http_requests_in_flight`. */
+  trackInFlight: (read: () => number) => void;
 }
 
 export function createMetrics(): ServiceMetrics {
@@ -63,6 +66,22 @@ export function createMetrics(): ServiceMetrics {
       labelNames: ['code'],
       registers,
     }),
+    turnedAway: new Counter({
+      name: 'wand_requests_turned_away_total',
+      help: 'Requests refused under overload: busy (in-flight limit), client (per-client limit), queue (model queue full), rate-limit',
+      labelNames: ['reason'],
+      registers,
+    }),
+    trackInFlight: (read) => {
+      new Gauge({
+        name: 'wand_http_requests_in_flight',
+        help: 'Requests admitted and not yet answered',
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type ServiceApp } from './app';
 import type { ServiceConfig } from './config';
@@ -14,9 +14,21 @@ export interface RunningService extends ServiceApp {
   port: number;
   /** Base URL on loopback, e.g. http://127.0.0.1:8000 */
   url: string;
-  /** Stop accepting, let in-flight requests finish (up to the shutdown timeout), release the model. */
+  /**
+   * Graceful stop: not ready at once, but keep serving for the drain period (every answer says
+   * `Connection: close`, so kept-alive clients reconnect elsewhere); then stop listening, close idle
+   * connections, let in-flight requests finish (up to the shutdown timeout), release the model.
+   */
   stop: () => Promise<void>;
 }
+
+/** How often Node looks for requests over REQUEST_TIMEOUT_MS: the 408 comes at most this late. */
+const TIMEOUT_CHECK_MS = 250;
+
+/** After the listener closes, how long a connection may stay idle before it is closed. */
+const IDLE_GRACE_MS = 500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The telemetry module, required only when configured: the Azure Monitor distro it imports is large
@@ -35,9 +47,11 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
   const model = await loadVerifiedModel(config.modelDir, config.maxBatch);
   const telemetry = config.telemetry && loadTelemetry().startTelemetry({ ...config.telemetry, model: `${model.manifest.name} ${model.manifest.version}` }, logger);
   const service = createApp(config, model, logger, telemetry);
-  const server = createServer(service.app.callback());
-  server.requestTimeout = config.requestTimeoutMs;
-  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  const server = createServer(
+    // Node checks request timeouts on this timer (30 s by default, so a 408 came up to 30 s late).
+    { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    service.admission.listener(service.app.callback()),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -65,12 +79,19 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
     stopping ??= (async () => {
       service.lifecycle.ready = false;
       service.lifecycle.draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      logger.info({ drainMs: config.shutdownDrainMs }, 'draining: not ready, still serving');
+      await sleep(config.shutdownDrainMs);
+      // net.Server's close only stops listening: http.Server's also destroys "idle" connections at
+      // once, and a connection accepted a moment ago whose request is not parsed yet counts as idle
+      // (that reset clients whose requests were already sent). Those get IDLE_GRACE_MS to be read
+      // and answered (with Connection: close); connections idle past it are closed then.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
       });
+      await Promise.race([closed, sleep(Math.min(IDLE_GRACE_MS, config.shutdownTimeoutMs))]);
+      server.closeIdleConnections();
       if ((await Promise.race([closed, deadline])) === 'timeout') {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();
@@ -80,6 +101,7 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
       await service.batcher.idle();
       await model.session.release();
       await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err }, 'telemetry: could not send the last items'));
+      service.overloadLog.flush();
       logger.info('stopped');
     })();
     return stopping;

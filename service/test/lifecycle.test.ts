@@ -3,7 +3,7 @@ import { readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { readManifest, toWindow } from '../../gesture/src';
-import { copyModel, MODEL_DIR, REPO_ROOT, sampleRecordings } from './helpers';
+import { copyModel, MODEL_DIR, REPO_ROOT, sampleRecordings, startTestService } from './helpers';
 
 interface Exit {
   code: number | null;
@@ -80,8 +80,19 @@ describe('start-up refuses unusable model folders and settings', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('on SIGTERM stops accepting, finishes the in-flight request, and exits 0 within 10 s', async () => {
-    const { child, exited, output } = startChild({ MODEL_DIR });
+  /** Connect, send one request, resolve with the raw answer; `refused` when nothing listens. */
+  const probe = (port: number, path: string) =>
+    new Promise<string | 'refused'>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8').on('data', (c: string) => (text += c));
+      socket.once('error', () => resolve('refused'));
+      socket.once('close', () => resolve(text));
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    });
+
+  it('on SIGTERM turns not ready, keeps serving for the drain period, finishes the in-flight request, and exits 0 within 10 s', async () => {
+    const { child, exited, output } = startChild({ MODEL_DIR, SHUTDOWN_DRAIN_MS: '1500' });
     const port = await new Promise<number>((resolve, reject) => {
       const poll = setInterval(() => {
         const line = output().split('\n').find((l) => l.includes('"listening"'));
@@ -112,22 +123,90 @@ describe('graceful shutdown', () => {
     const signalled = Date.now();
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const refused = await new Promise<boolean>((resolve) => {
-      const probe = connect(port, '127.0.0.1');
-      probe.once('connect', () => (probe.destroy(), resolve(false)));
-      probe.once('error', () => resolve(true));
-    });
+    // Draining: not ready, but a new connection is still accepted and served, and told to close.
+    const readiness = await probe(port, '/v2/health/ready');
+    const served = await probe(port, '/');
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const afterDrain = await probe(port, '/');
     // write, not end: a half-closed connection is an aborted request to Node.
     socket.write(body.slice(100));
     await ended;
     const result = await exited;
 
-    expect(refused).toBe(true);
+    expect(readiness).toMatch(/^HTTP\/1\.1 503/);
+    expect(readiness).toContain('{"ready":false}');
+    expect(served).toMatch(/^HTTP\/1\.1 200/);
+    expect(served).toMatch(/connection: close/i);
+    expect(afterDrain).toBe('refused');
     expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(response).toMatch(/connection: close/i);
     expect(response).toContain('"gesture"');
     expect(result.code).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(result.stdout).toContain('"stopped"');
+  });
+});
+
+describe('draining on stop', () => {
+  it('64 kept-alive clients sending non-stop through a stop: each is told to close, none is reset', async () => {
+    const service = await startTestService({ SHUTDOWN_DRAIN_MS: '1000' });
+    const port = Number(new URL(service.url).port);
+    const body = JSON.stringify({ data: Array.from(toWindow(sampleRecordings()[0].samples, manifest.input.windowLength)) });
+    const request = `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const tally = { ok: 0, other: 0, toldToClose: 0, reset: 0 };
+
+    /**
+     * One client behind a load balancer: requests one at a time on a kept-alive connection until an
+     * answer says `Connection: close` (the balancer then sends it to another instance). A connection
+     * that ends or fails while a request is unanswered, or that the server ends without saying so,
+     * is a reset.
+     */
+    const client = () =>
+      new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        let waiting = false;
+        let told = false;
+        const send = () => {
+          waiting = true;
+          socket.write(request);
+        };
+        socket.setEncoding('utf8');
+        socket.once('connect', send);
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          const end = text.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const length = Number(/content-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+          if (Buffer.byteLength(text.slice(end + 4)) < length) return;
+          waiting = false;
+          if (/^HTTP\/1\.1 200/.test(text)) tally.ok++;
+          else tally.other++;
+          told = /\r\nconnection: close\r\n/i.test(text.slice(0, end + 2));
+          text = '';
+          if (told) {
+            tally.toldToClose++;
+            socket.end();
+          } else send();
+        });
+        socket.on('error', () => socket.destroy());
+        socket.on('close', () => {
+          if (waiting || !told) tally.reset++;
+          resolve();
+        });
+      });
+
+    const clients = Array.from({ length: 64 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const okBefore = tally.ok;
+    const readyDuringDrain = new Promise<number>((resolve) => setTimeout(() => void fetch(`${service.url}/v2/health/ready`).then((r) => resolve(r.status), () => resolve(0)), 200));
+    await service.stop();
+    await Promise.all(clients);
+
+    expect(await readyDuringDrain).toBe(503);
+    expect(okBefore).toBeGreaterThan(0);
+    expect(tally).toEqual({ ok: expect.any(Number), other: 0, toldToClose: 64, reset: 0 });
+    // Each connection was served during the drain, and its last answer said to close.
+    expect(tally.ok - okBefore).toBeGreaterThanOrEqual(64);
   });
 });

@@ -106,7 +106,7 @@ describe('inference', () => {
 
   it('accepts [N, window*3] flat data and returns the same numbers as the nested form', async () => {
     const flat = await infer(input([2, manifest.input.windowLength * 3], [...windows[0], ...windows[1]]));
-    const nested = await infer(input([2, manifest.input.windowLength, 3], windows.slice(0, 2)));
+    const nested = await infer(input([2, manifest.input.windowLength, 3], windows.slice(0, 2).map(asTriples)));
     expect(flat.status).toBe(200);
     const a = (await flat.json()) as InferResponse;
     const b = (await nested.json()) as InferResponse;

@@ -127,3 +127,34 @@ describe('metrics and batching', () => {
     expect(text).toContain('wand_low_confidence_predictions_total');
   });
 });
+
+describe('rate limit behind the proxy (TRUST_PROXY)', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startTestService({ TRUST_PROXY: 'true', RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_S: '60', RATE_LIMIT_CLIENTS: '100' });
+  });
+  afterAll(() => service.stop());
+
+  const from = (forwardedFor: string) => fetch(`${service.url}/v2/models/${manifest.name}`, { headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('counts the ip:port forms App Service appends, and IPv4-mapped IPv6, as one client', async () => {
+    const statuses = [];
+    for (const form of ['203.0.113.5:1111', '203.0.113.5:2222', '::ffff:203.0.113.5', '[::ffff:203.0.113.5]:3333']) statuses.push((await from(form)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The proxy appends the real client last: what the client itself put first does not matter.
+    expect((await from('198.51.100.1, 203.0.113.5:4444')).status).toBe(429);
+    expect((await from('203.0.113.6:1111')).status).toBe(200);
+  });
+
+  it('counts an IPv6 client per /64, with or without brackets and port', async () => {
+    const statuses = [];
+    for (const form of ['[2001:db8:1:2::10]:5000', '2001:DB8:1:2::11', '[2001:db8:1:2:ffff::1]:443', '2001:db8:1:2::12']) statuses.push((await from(form)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await from('2001:db8:1:3::10')).status).toBe(200);
+  });
+
+  it('keeps at most RATE_LIMIT_CLIENTS clients in its store under many distinct addresses', async () => {
+    for (let i = 0; i < 300; i++) expect((await from(`10.${i >> 8}.${i & 255}.9:80`)).status).toBe(200);
+    expect(service.rateLimiter.trackedClients()).toBe(100);
+  });
+});

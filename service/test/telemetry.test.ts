@@ -39,7 +39,14 @@ describe('Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING set): sent
     const url = `http://127.0.0.1:${await service.port}`;
     const good = sampleRecordings().filter((_, i) => i % 50 === 0);
     const tooStrong = Array.from(resample(good[0].samples, 100), (v) => v * 2.5);
-    for (const data of [...good.map((r) => Array.from(resample(r.samples, 100))), tooStrong]) {
+    // Half one gesture, half another: windows no model should be sure of, so low-confidence answers are counted.
+    const byLabel = manifest.labels.map((label) => sampleRecordings().find((r) => r.label === label)!);
+    const blends = byLabel.map((a, i) => {
+      const x = resample(a.samples, 100);
+      const y = resample(byLabel[(i + 1) % byLabel.length].samples, 100);
+      return Array.from(x, (v, j) => (v + y[j]) / 2);
+    });
+    for (const data of [...good.map((r) => Array.from(resample(r.samples, 100))), tooStrong, ...blends]) {
       const res = await postJson(`${url}/predict`, { data });
       expect(res.status).toBe(200);
       answers.push((await res.json()) as (typeof answers)[number]);

@@ -24,7 +24,10 @@ export function requestLog(logger: Logger): Middleware {
     } finally {
       const ms = performance.now() - started;
       const entry = { reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 1000) / 1000 };
-      if (ctx.status >= 500) logger.error(entry, 'request failed');
+      // Requests turned away under overload are counted in OverloadLog's summary instead.
+      if (ctx.state.turnedAway === true) logger.debug(entry, 'request turned away');
+      // 501 answers a method no route has (PROPFIND, TRACE...): the client's doing, not a failure.
+      else if (ctx.status >= 500 && ctx.status !== 501) logger.error(entry, 'request failed');
       else if (ctx.status >= 400) logger.info(entry, 'request rejected');
       else logger.debug(entry, 'request');
     }
