@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as storage from '@pulumi/azure-native/storage';
 import * as random from '@pulumi/random';
+import { HARDENED_STORAGE } from '../components/mlWorkspace';
 import { containerScope } from '../roles';
 import { UNIQUE_SUFFIX } from '../naming';
 
@@ -70,15 +71,8 @@ export class ClassPool extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         accountName: suffix.result.apply((s) => `wandpool${args.course.replace(/[^a-z0-9]/g, '').slice(0, 10)}${s}`),
-        kind: storage.Kind.StorageV2,
-        sku: { name: storage.SkuName.Standard_LRS },
-        accessTier: storage.AccessTier.Hot,
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
-        allowBlobPublicAccess: false,
+        ...HARDENED_STORAGE,
         allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
         tags: args.tags,
       },
       child,

@@ -5,6 +5,18 @@ import * as ml from '@pulumi/azure-native/machinelearningservices';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
 import * as storage from '@pulumi/azure-native/storage';
 
+/** What every storage account of the project is: StorageV2/LRS, HTTPS and TLS 1.2 only, no public blobs, Entra first. */
+export const HARDENED_STORAGE = {
+  kind: storage.Kind.StorageV2,
+  sku: { name: storage.SkuName.Standard_LRS },
+  accessTier: storage.AccessTier.Hot,
+  enableHttpsTrafficOnly: true,
+  minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+  allowBlobPublicAccess: false,
+  defaultToOAuthAuthentication: true,
+  allowCrossTenantReplication: false,
+} as const;
+
 export interface MlWorkspaceArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
@@ -40,17 +52,10 @@ export class MlWorkspace extends pulumi.ComponentResource {
       {
         ...common,
         accountName: args.names.storageAccount,
-        kind: storage.Kind.StorageV2,
-        sku: { name: storage.SkuName.Standard_LRS },
-        accessTier: storage.AccessTier.Hot,
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
-        allowBlobPublicAccess: false,
+        ...HARDENED_STORAGE,
         // Compute instance creation fails when the workspace's storage disallows shared-key access;
         // our own data access (datastore, web app) is identity-based regardless.
         allowSharedKeyAccess: true,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
       },
       child,
     );
