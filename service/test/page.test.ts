@@ -101,12 +101,15 @@ describe('the page in headless Chromium', () => {
     await expect(page.locator('#card').innerText()).resolves.toContain(manifest.version);
     const images = page.locator('#card img');
     expect(await images.count()).toBeGreaterThanOrEqual(3);
-    await page.waitForFunction('[...document.images].every((img) => img.complete && img.naturalWidth > 0)');
-    await page.waitForFunction("/API key/.test(document.getElementById('key-status').textContent)");
+    // Locator waits, not waitForFunction: a string predicate is evaluated in the page, and its CSP (no eval) refuses it.
+    await page.waitForLoadState('load');
+    const decoded = await images.evaluateAll((imgs) => imgs.map((img) => (img as unknown as { complete: boolean; naturalWidth: number })).every((img) => img.complete && img.naturalWidth > 0));
+    expect(decoded).toBe(true);
+    await page.locator('#key-status', { hasText: /API key/ }).waitFor();
 
     await page.fill('#api-key', KEY);
     await page.click('#key-form button');
-    await page.waitForFunction("/^\\d+$/.test(document.getElementById('requests').textContent)");
+    await page.locator('#requests', { hasText: /^\d+$/ }).waitFor();
     expect(await page.locator('#key-status').innerText()).toBe('Key accepted.');
     // The key stays in the tab: never in the page's markup.
     expect(await page.content()).not.toContain(KEY);
@@ -116,7 +119,7 @@ describe('the page in headless Chromium', () => {
     await page.waitForSelector('#answer .gesture');
     expect(await page.locator('#answer .gesture').innerText()).toMatch(new RegExp(`^${expected.gesture}, \\d+\\.\\d % confident$`));
     expect(await page.locator('#answer .probabilities tr').count()).toBe(manifest.labels.length);
-    await page.waitForFunction("Number(document.getElementById('predictions').textContent) > 0");
+    await page.locator('#predictions', { hasText: /^[1-9]\d*$/ }).waitFor();
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'page.png'), fullPage: true });
