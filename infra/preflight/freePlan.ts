@@ -39,7 +39,7 @@ export async function freePlanFinding(web: WebSiteManagementClient, ctx: FreePla
   }
   const plans = listed.value;
   const here = new Set([normalizeRegion(ctx.location), ...(ctx.regionDisplayName ? [normalizeRegion(ctx.regionDisplayName)] : [])]);
-  if (ctx.appServicePlanId) return joinedPlanFinding(plans, ctx.appServicePlanId, ctx.location, here);
+  if (ctx.appServicePlanId) return joinedPlanFinding(web, plans, ctx, here);
 
   const freeLinux = plans.filter((p) => isFree(p) && isLinux(p));
   const existing = freeLinux.find((p) => inRegion(p, here));
@@ -64,7 +64,17 @@ export async function freePlanFinding(web: WebSiteManagementClient, ctx: FreePla
   );
 }
 
-function joinedPlanFinding(plans: AppServicePlan[], planId: string, location: string, here: Set<string>): Finding {
+/** Whether the stack's own app already runs on the plan (a re-run of `pulumi up`): it needs no new place there. */
+async function holdsOwnApp(web: WebSiteManagementClient, plan: AppServicePlan, stack: StackIdentity | undefined): Promise<boolean> {
+  const resourceGroup = /\/resourceGroups\/([^/]+)\//i.exec(plan.id ?? '')?.[1];
+  if (!stack || !resourceGroup || !plan.name) return false;
+  const apps = await tryArm(() => collect(web.appServicePlans.listWebApps(resourceGroup, plan.name!)));
+  return apps.ok && apps.value.some((app) => ownedBy(app.tags, stack));
+}
+
+async function joinedPlanFinding(web: WebSiteManagementClient, plans: AppServicePlan[], ctx: FreePlanContext, here: Set<string>): Promise<Finding> {
+  const planId = ctx.appServicePlanId ?? '';
+  const location = ctx.location;
   const plan = plans.find((p) => p.id?.toLowerCase() === planId.toLowerCase());
   const key = 'wandcloud:appServicePlanId';
   if (!plan) {
@@ -75,7 +85,9 @@ function joinedPlanFinding(plans: AppServicePlan[], planId: string, location: st
   const problems = [
     ...(!inRegion(plan, here) ? [`it is in ${plan.location}, the stack's app in ${location} (an app must be in its plan's region)`] : []),
     ...(!isLinux(plan) ? ['it is a Windows plan (the service runs on Linux)'] : []),
-    ...(isFree(plan) && (plan.numberOfSites ?? 0) >= FREE_PLAN_MAX_APPS ? [`it already holds ${plan.numberOfSites} apps, the F1 maximum`] : []),
+    ...(isFree(plan) && (plan.numberOfSites ?? 0) >= FREE_PLAN_MAX_APPS && !(await holdsOwnApp(web, plan, ctx.stackIdentity))
+      ? [`it already holds ${plan.numberOfSites} apps, the F1 maximum`]
+      : []),
   ];
   if (problems.length > 0) {
     return finding('freePlan', 'blocker', `${key} ${plan.name}: ${problems.join('; ')}`, [

@@ -146,6 +146,30 @@ describe('preflight blockers, each with its fix', () => {
     expect(byCheck(windows.report, 'freePlan').summary).toContain('Windows plan');
   });
 
+  it('a full class plan (10 apps) blocks a new stack, but not a re-run of a stack whose app is already on it', async () => {
+    const planPath = `/subscriptions/${SUB}/resourceGroups/rg-wand-class/providers/Microsoft.Web/serverfarms/plan-class-westus2`;
+    const fullPlan = {
+      method: 'GET',
+      path: `/subscriptions/${SUB}/providers/Microsoft.Web/serverfarms`,
+      status: 200,
+      body: { value: [{ id: planPath, name: 'plan-class-westus2', type: 'Microsoft.Web/serverfarms', location: 'West US 2', kind: 'linux', sku: { name: 'F1', tier: 'Free' }, properties: { numberOfSites: 10, reserved: true } }] },
+    };
+    const appsOnPlan = (owner: string) => ({
+      method: 'GET',
+      path: `${planPath}/sites`,
+      status: 200,
+      body: { value: [{ id: `/subscriptions/${SUB}/resourceGroups/rg-x/providers/Microsoft.Web/sites/wand-${owner}`, name: `wand-${owner}`, type: 'Microsoft.Web/sites', location: 'West US 2', tags: { owner, managedBy: 'pulumi:wandcloud/dev' }, properties: {} }] },
+    });
+    const run = async (owner: string) => {
+      const replay = new ArmReplay([fullPlan, appsOnPlan(owner), ...loadRecording('preflight-student.json')]);
+      const report = await runPreflight(inputs({ appServicePlanId: planPath }), preflightClients(replayCredential, replayOptions(replay)));
+      expect(replay.unmatched).toEqual([]);
+      return byCheck(report, 'freePlan');
+    };
+    expect((await run('asmith7')).summary).toContain('the F1 maximum');
+    expect((await run('jdoe42')).status).toBe('ok');
+  });
+
   it('ML quota used up for the VM family: a blocker offering a size that fits, no instance, or a quota request', async () => {
     const { report, replay } = await preflight(['preflight-quota-exhausted.json']);
     expect(replay.unmatched).toEqual([]);
