@@ -27,8 +27,9 @@ describe('gravityAlign', () => {
         for (let a = 0; a < 3; a++) {
           let sum = 0;
           for (let i = 0; i < n; i++) sum += out[i * 3 + a];
-          // Float32 samples: the mean is zero to float32 rounding of a 1 g vector (a few 1e-5 g at worst).
-          expect(Math.abs(sum / n)).toBeLessThan(5e-4);
+          // Within 1e-6 of upside down (1 + cos < 1e-6) both this and the firmware use a plain flip instead of the
+          // unstable rotation formula, so a tilt of up to sqrt(2e-6) = 1.4 mg stays in the mean: far below sensor noise.
+          expect(Math.abs(sum / n)).toBeLessThan(2e-3);
         }
         for (let i = 0; i < n; i++) {
           const before = Math.hypot(w[i * 3], w[i * 3 + 1], w[i * 3 + 2]) / 9.81;
