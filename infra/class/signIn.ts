@@ -1,16 +1,14 @@
 /**
  * Variables that make the Azure SDK (DefaultAzureCredential) or the azure-native provider sign in as an
- * application, a managed identity or a federated token instead of the user's `az login`.
+ * application, a managed identity or a federated token instead of the user's `az login`. An application's
+ * secret or certificate signs in only together with its client id, so the client ids stand for them.
  */
 export const SERVICE_IDENTITY_VARIABLES = [
   'ARM_CLIENT_ID',
-  'ARM_CLIENT_SECRET',
-  'ARM_CLIENT_CERTIFICATE_PATH',
   'ARM_USE_OIDC',
   'ARM_OIDC_TOKEN',
   'ARM_USE_MSI',
   'AZURE_CLIENT_ID',
-  'AZURE_CLIENT_SECRET',
   'AZURE_FEDERATED_TOKEN_FILE',
   'ACTIONS_ID_TOKEN_REQUEST_URL',
 ] as const;
