@@ -17,12 +17,12 @@ import { CLASS_COMMANDS, planClass, planDocument, type ClassCommand, type RunCom
 import { lineProgress, multibarProgress } from './progress';
 import { parseRoster, ROSTER_COLUMNS } from './roster';
 import { formatTable, leftovers, runClass } from './run';
+import { PULUMI_INSTALL_HINT } from '../pulumiCli';
 import { confirmDestroy, serviceIdentityProblem } from './signIn';
 
 export const DEFAULT_REGIONS = ['westus2', 'westus3', 'centralus', 'eastus'];
 
-export const PULUMI_MISSING =
-  'class: the Pulumi CLI is not on PATH; install it with `curl -fsSL https://get.pulumi.com | sh` (or see https://www.pulumi.com/docs/install/), then open a new shell';
+export const PULUMI_MISSING = `class: the Pulumi CLI is not on PATH; ${PULUMI_INSTALL_HINT}, then open a new shell`;
 
 export function parseClassArgs(argv: string[]) {
   const { positionals, values } = parseArgs({

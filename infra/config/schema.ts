@@ -76,7 +76,8 @@ const emailList = optionalText.transform((v, ctx) => {
   return parsed.data;
 });
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An Entra object, tenant or subscription id. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PLAN_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/Microsoft\.Web\/serverfarms\/[a-zA-Z0-9-]{1,60}$/i;
 
 /** The fields alone, without cross-field rules, so other inputs (the class roster) can reuse single rules. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/load';
-import { configKey, StackConfigFields } from '../config/schema';
+import { configKey, GUID, StackConfigFields } from '../config/schema';
 import { stackTags } from '../tags';
 import type { PreflightInputs } from './run';
 import { PreflightUsageError } from './subscription';
@@ -99,7 +99,6 @@ const PreflightFields = StackConfigFields.pick({
   githubIdentity: true,
 }).partial({ owner: true });
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function preflightInputs(args: PreflightArgs, rootDir: string, env: NodeJS.ProcessEnv): PreflightInputs {
   const raw = readStackConfig(rootDir, args.stack);

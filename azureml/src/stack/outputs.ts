@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PULUMI_INSTALL_HINT } from '../../../infra/pulumiCli';
 
 const name = z.string().min(1);
 
@@ -41,8 +42,7 @@ export class StackOutputsError extends Error {
   override readonly name = 'StackOutputsError';
 }
 
-export const PULUMI_MISSING =
-  'the Pulumi CLI is not installed: install it with `curl -fsSL https://get.pulumi.com | sh` (https://www.pulumi.com/docs/install/), or pass --outputs <file of `pulumi stack output --json`>';
+export const PULUMI_MISSING = `the Pulumi CLI is not installed: ${PULUMI_INSTALL_HINT}, or pass --outputs <file of \`pulumi stack output --json\`>`;
 
 export function parseStackOutputs(json: unknown, source: string): StackOutputs {
   const parsed = StackOutputsSchema.safeParse(json);
