@@ -34,7 +34,7 @@ export function createMetrics(): ServiceMetrics {
       name: 'wand_http_request_duration_seconds',
       help: 'HTTP request latency by method, route pattern and status, from the request\'s arrival in node:http (time waiting for an admission slot included)',
       labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 5],
       registers,
     }),
     inferenceSeconds: new Histogram({
