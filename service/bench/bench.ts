@@ -5,7 +5,7 @@
  * (paste into service/README.md). `npm run bench -- --overload-only` runs the overload scenario alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ const CLOCK_TICKS = 100;
 const OVERLOAD_CONNECTIONS = 200;
 const OVERLOAD_PIPELINING = 30;
 const OVERLOAD_ONLY = process.argv.includes('--overload-only');
+/** Each overload variant runs this many times on a fresh service (one 8 s run swings by +-0.15 x on this shared machine). */
+const OVERLOAD_ROUNDS = 3;
 
 const manifest = readManifest(MODEL_DIR);
 const recording = readDatasets(join(REPO, 'data/sample')).recordings.find((r) => r.rows >= 100)!;
@@ -201,25 +203,85 @@ function slope(ys: number[]): number {
   return num / den;
 }
 
-interface Overload {
-  /** 2xx answers per second. */
-  okRps: number;
-  /** Answers per second that turned the request away (503/429). */
-  refusedRps: number;
-  /** p99 of the successful answers, ms (autocannon's own p99 mixes in the fast refusals). */
-  okP99: number;
-  errors: number;
-  rssBefore: number;
-  rssPeak: number;
+interface Memory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
 }
 
-/** A load that keeps OVERLOAD_CONNECTIONS x OVERLOAD_PIPELINING requests outstanding, sampling RSS. */
-async function overloaded(server: Server): Promise<Overload> {
+interface Overload {
+  /** 2xx answers per second, over the whole load and in each second of it. */
+  okRps: number;
+  okPerSecond: number[];
+  /** Answers per second that turned the request away (503/429). */
+  refusedRps: number;
+  /** p99 of the successful answers, ms, as the client sees them (from writing the request). */
+  okP99: number;
+  /** p50 and p99 of the successes inside the service (arrival in node:http to answer), s: upper bucket bounds. */
+  serviceP50: number;
+  serviceP99: number;
+  /** Server CPU (user + system) per successful answer, microseconds. */
+  cpuUsPerOk: number;
+  errors: number;
+  /** memoryUsage() in MB before the load and at the RSS peak (RSS from /proc). */
+  before: Memory;
+  peak: Memory;
+}
+
+const MB = 1024 * 1024;
+const PREDICT_SERIES = 'method="POST",route="/predict",status="200"';
+
+/** The service's /metrics text; retried, as an overloaded service may turn the read away or answer it late. */
+async function metricsText(port: number): Promise<string> {
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+    if (res?.status === 200) return res.text();
+    await sleep(50);
+  }
+}
+
+/** Cumulative counts of wand_http_request_duration_seconds for successful /predict answers, by upper bound. */
+function durationBuckets(text: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('wand_http_request_duration_seconds_bucket{') || !line.includes(PREDICT_SERIES)) continue;
+    const le = /le="([^"]+)"/.exec(line)![1];
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(line.split(' ').pop()));
+  }
+  return buckets;
+}
+
+/** The upper bound of the bucket holding quantile `q` of the answers counted between two readings. */
+function bucketQuantile(before: Map<number, number>, after: Map<number, number>, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  return bounds.find((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0) >= q * total) ?? NaN;
+}
+
+function memory(pid: number, file: string): Memory {
+  const usage = JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+  return { rss: rssMb(pid), heapTotal: usage.heapTotal / MB, heapUsed: usage.heapUsed / MB, external: usage.external / MB, arrayBuffers: usage.arrayBuffers / MB };
+}
+
+/**
+ * A load that keeps OVERLOAD_CONNECTIONS x OVERLOAD_PIPELINING requests outstanding, sampling RSS
+ * (and the service's memoryUsage() at the RSS peak) every 100 ms.
+ */
+async function overloaded(server: Server, memoryFile: string): Promise<Overload> {
   const pid = server.child.pid!;
-  const rssBefore = rssMb(pid);
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 100);
+  const durationsBefore = durationBuckets(await metricsText(server.port));
+  const before = memory(pid, memoryFile);
+  let peak = before;
+  const sampler = setInterval(() => {
+    const now = memory(pid, memoryFile);
+    if (now.rss > peak.rss) peak = now;
+  }, 100);
+  const ticks = cpuTicks(pid);
   const okTimes: number[] = [];
+  const okPerSecond: number[] = [];
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -234,20 +296,31 @@ async function overloaded(server: Server): Promise<Overload> {
       (err, done) => (err ? reject(err) : resolve(done)),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-      if (status === 200) okTimes.push(ms);
+      if (status !== 200) return;
+      okTimes.push(ms);
+      const second = Math.floor((performance.now() - started) / 1000);
+      okPerSecond[second] = (okPerSecond[second] ?? 0) + 1;
     });
   });
+  const cpuSeconds = (cpuTicks(pid) - ticks) / CLOCK_TICKS;
   clearInterval(sampler);
+  const durationsAfter = durationBuckets(await metricsText(server.port));
   okTimes.sort((a, b) => a - b);
   return {
     okRps: result['2xx'] / result.duration,
+    okPerSecond: Array.from({ length: LOAD_SECONDS }, (_, i) => okPerSecond[i] ?? 0),
     refusedRps: (result['4xx'] + result['5xx']) / result.duration,
     okP99: okTimes[Math.floor(okTimes.length * 0.99)] ?? NaN,
+    serviceP50: bucketQuantile(durationsBefore, durationsAfter, 0.5),
+    serviceP99: bucketQuantile(durationsBefore, durationsAfter, 0.99),
+    cpuUsPerOk: (cpuSeconds / (result['2xx'] || 1)) * 1e6,
     errors: result.errors + result.timeouts,
-    rssBefore,
-    rssPeak,
+    before,
+    peak,
   };
 }
+
+const memoryCell = (m: Memory) => `${fmt(m.rss)} (${fmt(m.heapUsed)} / ${fmt(m.heapTotal)} / ${fmt(m.external)} / ${fmt(m.arrayBuffers)})`;
 
 /**
  * The overload scenario on a fresh service: its non-overloaded saturated throughput (CONNECTIONS,
@@ -256,27 +329,50 @@ async function overloaded(server: Server): Promise<Overload> {
  */
 async function overloadScenario(step: (name: string) => void): Promise<string[]> {
   const rows: string[] = [];
+  const details: string[] = [];
+  const memoryFile = join(tmpdir(), `wand-bench-memory-${process.pid}.json`);
+  const ratios: string[] = [];
   for (const [name, env] of [
     ['one client address (per-client limit, 429)', {}],
     ['many clients (global in-flight limit, 503)', { MAX_IN_FLIGHT_PER_CLIENT: '100000' }],
   ] as const) {
-    step(`overload: ${name}`);
-    const server = await spawnServer(['-r', 'tsx/cjs', 'service/src/main.ts'], { ...SERVICE_ENV, ...env }, '/v2/health/ready');
-    await load(server, '/predict', labBody, { duration: 2 });
-    const saturated = await load(server, '/predict', labBody);
-    const over = await overloaded(server);
-    const after = await load(server, '/predict', labBody, { duration: 2 });
-    await stop(server);
-    rows.push(
-      `| ${name} | ${fmt(saturated.rps)} | ${fmt(over.okRps)} (${fmt(over.okRps / saturated.rps, 2)} x) | ${fmt(over.refusedRps)} | ${fmt(over.okP99, 0)} | ${fmt(over.rssBefore)} -> ${fmt(over.rssPeak)} | ${over.errors} | ${fmt(after.rps)} |`,
-    );
+    const roundRatios: number[] = [];
+    for (let round = 1; round <= OVERLOAD_ROUNDS; round++) {
+      step(`overload: ${name}, round ${round}`);
+      const server = await spawnServer(
+        ['-r', 'tsx/cjs', '-r', './service/bench/memory-probe.ts', 'service/src/main.ts'],
+        { ...SERVICE_ENV, ...env, BENCH_MEMORY_FILE: memoryFile },
+        '/v2/health/ready',
+      );
+      await load(server, '/predict', labBody, { duration: 2 });
+      const saturated = await load(server, '/predict', labBody);
+      const over = await overloaded(server, memoryFile);
+      const after = await load(server, '/predict', labBody, { duration: 2 });
+      await stop(server);
+      rmSync(memoryFile, { force: true });
+      roundRatios.push(over.okRps / saturated.rps);
+      const label = `${name}, round ${round}`;
+      rows.push(
+        `| ${label} | ${fmt(saturated.rps)} | ${fmt(over.okRps)} (${fmt(over.okRps / saturated.rps, 2)} x) | ${fmt(over.refusedRps)} | ${fmt(over.okP99, 0)} | ${fmt(over.serviceP50 * 1000, 1)} / ${fmt(over.serviceP99 * 1000, 0)} | ${fmt(over.before.rss)} -> ${fmt(over.peak.rss)} | ${over.errors} | ${fmt(after.rps)} |`,
+      );
+      details.push(
+        `| ${label} | ${over.okPerSecond.map((n) => fmt(n)).join(', ')} | ${fmt(saturated.cpuUs)} -> ${fmt(over.cpuUsPerOk)} | ${memoryCell(over.before)} | ${memoryCell(over.peak)} |`,
+      );
+    }
+    ratios.push(`${name}: median ${fmt(median(roundRatios), 2)} x (rounds ${roundRatios.map((r) => fmt(r, 2)).join(', ')})`);
   }
   return [
-    `Overload: ${OVERLOAD_CONNECTIONS} connections pipelining ${OVERLOAD_PIPELINING} requests each to /predict for ${LOAD_SECONDS} s, on a fresh service (${CONNECTIONS} connections without pipelining first: the non-overloaded figure; 2 s at that load after it: recovery).`,
+    `Overload: ${OVERLOAD_CONNECTIONS} connections pipelining ${OVERLOAD_PIPELINING} requests each to /predict for ${LOAD_SECONDS} s, ${OVERLOAD_ROUNDS} rounds per variant, each on a fresh service (${CONNECTIONS} connections without pipelining first: the non-overloaded figure; 2 s at that load after it: recovery). Load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
     '',
-    '| overload from | saturated req/s | successful req/s under overload (vs saturated) | refused req/s (503/429) | p99 of successes ms | RSS MB before -> peak | socket errors | req/s right after |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| overload from | saturated req/s | successful req/s under overload (vs saturated) | refused req/s (503/429) | client p99 of successes ms | service p50 / p99 of successes ms (bucket bounds) | RSS MB before -> peak | socket errors | req/s right after |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    '| overload from | successful answers in each second | server CPU us per success, saturated -> overload | MB before: RSS (heap used / heap total / external / array buffers) | same at the RSS peak |',
+    '|---|---|---:|---:|---:|',
+    ...details,
+    '',
+    `Successful req/s under overload vs saturated, target >= 0.85 x: ${ratios.join('; ')}.`,
   ];
 }
 
@@ -289,7 +385,7 @@ async function main(): Promise<void> {
     process.stdout.write(`load average before ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n${lines.join('\n')}\n`);
     return;
   }
-  const steps = 4 + ROUNDS * 3 + COLD_STARTS * 2;
+  const steps = 2 + ROUNDS * 3 + COLD_STARTS * 2 + 2 * OVERLOAD_ROUNDS;
   const bar = new SingleBar({ format: 'bench {bar} {value}/{total} {step}', clearOnComplete: true }, Presets.shades_classic);
   const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
   bar.start(steps, 0, { step: 'bundling' });

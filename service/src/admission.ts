@@ -27,6 +27,13 @@ export interface AdmissionLimits {
    * limits), refusals.
    */
   maxWaiting: number;
+  /**
+   * How long a request may wait for a slot: one that waited longer is answered 503 + Retry-After
+   * when its turn comes instead of being served late, so what is served is served within this
+   * time plus its service time, and requests of clients that left (unseen while their connection
+   * is not read) cost an answer, not a model run.
+   */
+  maxWaitMs: number;
 }
 
 export interface AdmissionHooks {
@@ -41,7 +48,7 @@ interface Connection {
   /** Requests received and not yet answered (served, waiting or refused): reading stops at the limit. */
   outstanding: number;
   active: number;
-  waiting: [IncomingMessage, ServerResponse][];
+  waiting: Waiting[];
   paused: boolean;
   /** Refused before: a further refusal is held (see refuse). */
   refused: boolean;
@@ -58,6 +65,9 @@ interface Connection {
 const WAITING_PER_CONNECTION = 4;
 const WAITING_PER_CLIENT = 4;
 
+
+/** A request waiting for a slot, with the time it arrived (performance.now()). */
+type Waiting = [IncomingMessage, ServerResponse, number];
 
 const RELEASE = Symbol('release admission slot');
 type Releasable = ServerResponse & { [RELEASE]?: () => void };
@@ -95,6 +105,13 @@ const REFUSALS = {
   ],
 } as const;
 
+/** Send a precomputed refusal: one writeHead and one end. */
+function answer(res: ServerResponse, [status, headers, body]: readonly [number, string[], string]): void {
+  if (res.destroyed) return;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
 /** The fields node:http's server keeps on a socket it reads (lib/_http_server.js). */
 type HttpSocket = Socket & { _paused?: boolean; parser?: { pause(): void; resume(): void } | null };
 
@@ -113,6 +130,12 @@ function resumeReading(socket: HttpSocket): void {
   socket.parser?.resume();
   socket.resume();
 }
+
+const ARRIVED = Symbol('arrived');
+type Stamped = IncomingMessage & { [ARRIVED]?: number };
+
+/** When node:http handed the request to admission (performance.now()): the service's latency runs from there. */
+export const arrivedAt = (req: IncomingMessage): number | undefined => (req as Stamped)[ARRIVED];
 
 /** What a waiting request needs before it can be served. */
 type Verdict = 'admit' | 'busy' | 'client' | 'connection';
@@ -146,6 +169,8 @@ export class Admission {
   listener(serve: RequestListener): RequestListener {
     this.serve = serve;
     return (req, res) => {
+      const arrived = performance.now();
+      (req as Stamped)[ARRIVED] = arrived;
       const socket = req.socket;
       const connection = this.connection(socket);
       connection.outstanding++;
@@ -163,7 +188,7 @@ export class Admission {
       if (connection.closing) return;
       const verdict = connection.waiting.length === 0 ? this.verdict(connection, req) : 'connection';
       if (verdict === 'admit') this.admit(connection, req, res);
-      else if (this.mayWait(connection, req)) this.park(connection, req, res);
+      else if (this.mayWait(connection, req)) this.park(connection, [req, res, arrived]);
       else this.refuse(connection, req, res, verdict === 'client' ? 'client' : 'busy');
       if (!connection.pauseCheck && !connection.paused && connection.outstanding >= this.limits.maxPerConnection) {
         connection.pauseCheck = true;
@@ -184,14 +209,14 @@ export class Admission {
     return !hasLargeBody(req);
   }
 
-  private park(connection: Connection, req: IncomingMessage, res: ServerResponse): void {
-    connection.waiting.push([req, res]);
+  private park(connection: Connection, waiting: Waiting): void {
+    connection.waiting.push(waiting);
     this.queued.add(connection);
     this.waiting++;
-    if (!this.hooks.exempt(req)) this.count(this.waitingPerClient, this.clientOf(req), +1);
+    if (!this.hooks.exempt(waiting[0])) this.count(this.waitingPerClient, this.clientOf(waiting[0]), +1);
   }
 
-  private unpark(connection: Connection): [IncomingMessage, ServerResponse] {
+  private unpark(connection: Connection): Waiting {
     const next = connection.waiting.shift()!;
     this.waiting--;
     if (!this.hooks.exempt(next[0])) this.count(this.waitingPerClient, this.clientOf(next[0]), -1);
@@ -266,13 +291,22 @@ export class Admission {
   /**
    * A slot is free: serve waiting requests, one connection after another (each served connection
    * goes to the back), skipping connections held back by their own or their client's limit, until
-   * the global limit is reached.
+   * the global limit is reached. A connection's requests that waited past maxWaitMs are answered
+   * 503 at their turn (at once, not held: the connection stays usable).
    */
   private serveWaiting(): void {
     if (this.queued.size === 0) return;
+    const staleBefore = performance.now() - this.limits.maxWaitMs;
     for (const connection of [...this.queued]) {
       if (this.inFlight >= this.limits.maxInFlight) return;
-      const next = connection.waiting[0];
+      let next = connection.waiting[0];
+      while (next !== undefined && next[2] < staleBefore && !this.hooks.exempt(next[0])) {
+        this.unpark(connection);
+        this.hooks.onShed('waited');
+        answer(next[1], REFUSALS.busy[0]);
+        next = connection.waiting[0];
+      }
+      if (next === undefined) this.queued.delete(connection);
       if (next === undefined || this.verdict(connection, next[0]) !== 'admit') continue;
       this.unpark(connection);
       this.queued.delete(connection);
@@ -292,19 +326,14 @@ export class Admission {
     this.hooks.onShed(reason);
     const hold = connection.refused || connection.outstanding > 1;
     connection.refused = true;
-    const [status, headers, body] = REFUSALS[reason][hold || hasLargeBody(req) ? 1 : 0];
-    const answer = (): void => {
-      if (res.destroyed) return;
-      res.writeHead(status, headers);
-      res.end(body);
-    };
-    if (!hold) return answer();
+    const refusal = REFUSALS[reason][hold || hasLargeBody(req) ? 1 : 0];
+    if (!hold) return answer(res, refusal);
     connection.closing = true;
     if (!connection.paused) {
       connection.paused = true;
       pauseReading(req.socket);
     }
-    setTimeout(answer, REFUSAL_HOLD_MS).unref();
+    setTimeout(answer, REFUSAL_HOLD_MS, res, refusal).unref();
     // A client that does not read even that answer is not kept connected.
     setTimeout(() => req.socket.destroy(), REFUSAL_HOLD_MS + UNREAD_CLOSE_MS).unref();
   }

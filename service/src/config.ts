@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   MAX_IN_FLIGHT_PER_CONNECTION: optional(intFrom(1, 1024)).default(16),
   /** Requests that may wait for a slot when the in-flight limits are reached; beyond it 503/429 at once. */
   MAX_WAITING: optional(intFrom(0, 1_000_000)).default(256),
+  /** Longest a request waits for a slot: one that waited longer gets 503 instead of being served late. */
+  MAX_WAIT_MS: optional(intFrom(1, 60_000)).default(1000),
   /** Requests served at once for one client address; beyond it 429. */
   MAX_IN_FLIGHT_PER_CLIENT: optional(intFrom(1, 100_000)).default(64),
   /** Most client addresses the rate limiter tracks at once (least recently seen forgotten first). */
@@ -105,7 +107,7 @@ export interface ServiceConfig {
   maxSamples: number;
   maxBatch: number;
   maxQueue: number;
-  admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number; maxWaiting: number };
+  admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number; maxWaiting: number; maxWaitMs: number };
   lowConfidence?: number;
 }
 
@@ -140,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxSamples: e.MAX_SAMPLES,
     maxBatch: e.MAX_BATCH,
     maxQueue: e.MAX_QUEUE,
-    admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT, maxWaiting: e.MAX_WAITING },
+    admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT, maxWaiting: e.MAX_WAITING, maxWaitMs: e.MAX_WAIT_MS },
     lowConfidence: e.LOW_CONFIDENCE,
   };
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { arrivedAt } from './admission';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The service's Prometheus metrics, in their own registry (one per app, so tests can run several). */
@@ -31,9 +32,9 @@ export function createMetrics(): ServiceMetrics {
     }),
     requestSeconds: new Histogram({
       name: 'wand_http_request_duration_seconds',
-      help: 'HTTP request latency by method, route pattern and status',
+      help: 'HTTP request latency by method, route pattern and status, from the request\'s arrival in node:http (time waiting for an admission slot included)',
       labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 5],
       registers,
     }),
     inferenceSeconds: new Histogram({
@@ -68,7 +69,7 @@ export function createMetrics(): ServiceMetrics {
     }),
     turnedAway: new Counter({
       name: 'wand_requests_turned_away_total',
-      help: 'Requests refused under overload: busy (in-flight limit), client (per-client limit), queue (model queue full), rate-limit',
+      help: 'Requests refused under overload: busy (in-flight limit), client (per-client limit), waited (longer than MAX_WAIT_MS for a slot), queue (model queue full), rate-limit',
       labelNames: ['reason'],
       registers,
     }),
@@ -102,7 +103,7 @@ export function metricsMiddleware(metrics: ServiceMetrics): Middleware {
     return entry;
   };
   return async (ctx, next) => {
-    const started = performance.now();
+    const started = arrivedAt(ctx.req) ?? performance.now();
     try {
       await next();
     } finally {

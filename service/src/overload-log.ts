@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 
 /** Why a request was turned away without being served. */
-export type ShedReason = 'busy' | 'client' | 'queue' | 'rate-limit';
+/** `waited`: it waited for a slot longer than MAX_WAIT_MS. */
+export type ShedReason = 'busy' | 'client' | 'waited' | 'queue' | 'rate-limit';
 
 /** At most one summary line per this long, however many requests are turned away. */
 const SUMMARY_INTERVAL_MS = 10_000;

@@ -78,6 +78,38 @@ describe('overload is turned away before the body is read', () => {
   });
 });
 
+describe('a request waits for a slot at most MAX_WAIT_MS', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startTestService({ MAX_IN_FLIGHT: '1', MAX_WAITING: '4', MAX_WAIT_MS: '300', MAX_IN_FLIGHT_PER_CLIENT: '100' });
+  });
+  afterAll(() => service.stop());
+
+  const waitFor = async (held: Awaited<ReturnType<typeof heldRequest>>, ms: number) => {
+    const waiting = rawExchange(service.url, rawRequest('POST', '/predict', ['Host: x', 'Content-Type: application/json'], body()));
+    await until(() => (service.admission.waitingCount === 1 ? true : undefined));
+    await sleep(ms);
+    expect((await held.finish()).status).toBe(200);
+    return (await waiting)[0];
+  };
+
+  it('one that waited longer is answered 503 with Retry-After when its turn comes, not served late; the connection stays open', async () => {
+    const stale = await waitFor(await heldRequest(service), 600);
+    expect([stale.status, stale.headers['retry-after'], stale.headers.connection]).toEqual([503, '1', 'keep-alive']);
+    expect(JSON.parse(stale.body)).toEqual({ error: 'the server is busy, retry shortly' });
+    expect(await metric(service, 'wand_requests_turned_away_total{reason="waited"}')).toBe(1);
+    expect(service.admission.waitingCount).toBe(0);
+  });
+
+  it('one served within it is timed from its arrival in node:http (wand_http_request_duration_seconds includes the wait)', async () => {
+    const series = 'wand_http_request_duration_seconds_bucket{le="0.1",method="POST",route="/predict",status="200"}';
+    const fast = await metric(service, series);
+    expect((await waitFor(await heldRequest(service), 150)).status).toBe(200);
+    // The held request (~200 ms in flight) and the one that waited ~150 ms: neither under 100 ms.
+    expect(await metric(service, series)).toBe(fast);
+  });
+});
+
 describe('one client cannot take the service', () => {
   let service: RunningService;
   beforeAll(async () => {
