@@ -38,6 +38,8 @@ export interface ServiceApp {
   rateLimiter: RateLimiter;
   /** Readiness as reported by /v2/health/ready; turned off when shutdown starts. */
   lifecycle: { ready: boolean; draining: boolean };
+  /** Counts and logs what was turned away (also connections dropped by the server, which only it sees). */
+  turnedAway: (reason: ShedReason) => void;
 }
 
 /** While draining, ask clients to close kept-alive connections so shutdown is not held up. */
@@ -125,5 +127,5 @@ export function createApp(config: ServiceConfig, model: LoadedModel, logger: Log
     .use(skipHealth(rateLimiter.middleware))
     .use(router.routes())
     .use(router.allowedMethods());
-  return { app, batcher, metrics, admission, overloadLog, rateLimiter, lifecycle };
+  return { app, batcher, metrics, admission, overloadLog, rateLimiter, lifecycle, turnedAway };
 }

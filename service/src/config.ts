@@ -76,6 +76,12 @@ const EnvSchema = z.object({
   MAX_IN_FLIGHT_PER_CONNECTION: optional(intFrom(1, 1024)).default(16),
   /** Requests that may wait for a slot when the in-flight limits are reached; beyond it 503/429 at once. */
   MAX_WAITING: optional(intFrom(0, 1_000_000)).default(256),
+  /**
+   * Open connections at most; new ones beyond it are dropped by node:http. Each connection can hold up to
+   * ~190 KB under a pipelining flood (what node:http parses before a pause takes effect, measured), so this
+   * bounds overload memory by the number of connections too.
+   */
+  MAX_CONNECTIONS: optional(intFrom(16, 1_000_000)).default(1024),
   /** Longest a request waits for a slot: one that waited longer gets 503 instead of being served late. */
   MAX_WAIT_MS: optional(intFrom(1, 60_000)).default(1000),
   /** Requests served at once for one client address; beyond it 429. */
@@ -107,6 +113,7 @@ export interface ServiceConfig {
   maxSamples: number;
   maxBatch: number;
   maxQueue: number;
+  maxConnections: number;
   admission: { maxInFlight: number; maxPerConnection: number; maxPerClient: number; maxWaiting: number; maxWaitMs: number };
   lowConfidence?: number;
 }
@@ -142,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxSamples: e.MAX_SAMPLES,
     maxBatch: e.MAX_BATCH,
     maxQueue: e.MAX_QUEUE,
+    maxConnections: e.MAX_CONNECTIONS,
     admission: { maxInFlight: e.MAX_IN_FLIGHT, maxPerConnection: e.MAX_IN_FLIGHT_PER_CONNECTION, maxPerClient: e.MAX_IN_FLIGHT_PER_CLIENT, maxWaiting: e.MAX_WAITING, maxWaitMs: e.MAX_WAIT_MS },
     lowConfidence: e.LOW_CONFIDENCE,
   };

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 
-/** Why a request was turned away without being served. */
-/** `waited`: it waited for a slot longer than MAX_WAIT_MS. */
-export type ShedReason = 'busy' | 'client' | 'waited' | 'queue' | 'rate-limit';
+/**
+ * Why a request was turned away without being served. `waited`: it waited for a slot longer than
+ * MAX_WAIT_MS; `connections`: a new connection was dropped at MAX_CONNECTIONS (before any request).
+ */
+export type ShedReason = 'busy' | 'client' | 'waited' | 'queue' | 'rate-limit' | 'connections';
 
 /** At most one summary line per this long, however many requests are turned away. */
 const SUMMARY_INTERVAL_MS = 10_000;

@@ -52,6 +52,8 @@ export async function startServer(config: ServiceConfig, logger: Logger = create
     { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
     service.admission.listener(service.app.callback()),
   );
+  server.maxConnections = config.maxConnections;
+  server.on('drop', () => service.turnedAway('connections'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -110,6 +110,31 @@ describe('a request waits for a slot at most MAX_WAIT_MS', () => {
   });
 });
 
+describe('open connections are bounded (MAX_CONNECTIONS)', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startTestService({ MAX_CONNECTIONS: '16' });
+  });
+  afterAll(() => service.stop());
+
+  it('a connection past the limit is dropped at once and counted; room again once one closes', async () => {
+    const held = Array.from({ length: 16 }, () => open(service));
+    await Promise.all(held.map((c) => new Promise((resolve) => c.socket.once('connect', resolve))));
+    await sleep(50);
+    const extra = open(service);
+    await extra.closed;
+    expect(extra.received()).toBe('');
+    held[0].socket.destroy();
+    await held[0].closed;
+    await sleep(50);
+    const [res] = await rawExchange(service.url, rawRequest('GET', '/v2/health/live', ['Host: x']));
+    expect(res.status).toBe(200);
+    for (const c of held) c.socket.destroy();
+    await sleep(50);
+    expect(await metric(service, 'wand_requests_turned_away_total{reason="connections"}')).toBe(1);
+  });
+});
+
 describe('one client cannot take the service', () => {
   let service: RunningService;
   beforeAll(async () => {
