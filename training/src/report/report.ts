@@ -1,5 +1,5 @@
 import { statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
@@ -116,12 +116,18 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     ]),
   ];
   const size = (f: string) => `${(statSync(join(out, f)).size / 1024).toFixed(1)} KB`;
+  // The card travels with the model (registry, App Service package): name data by where it is from the
+  // repository, not by the training machine's absolute paths.
+  const shown = (dir: string) => {
+    const rel = relative(process.cwd(), dir);
+    return rel === '' ? '.' : isAbsolute(rel) || rel.startsWith(`..${sep}..`) ? dir : rel;
+  };
   const lines = [
     `# Model card: ${m.name} ${m.version}`,
     '',
-    `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${options.data}\`: ${r.data.examples.length} recordings, ` +
+    `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${shown(options.data)}\`: ${r.data.examples.length} recordings, ` +
       `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
-      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${options.personal}\` up-weighted to 25 % of draws.` : ''}`,
+      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${shown(options.personal)}\` up-weighted to 25 % of draws.` : ''}`,
     '',
     `**Evaluation:** ${m.metrics.evaluation}.`,
     ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
