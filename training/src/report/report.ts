@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
+import { FINE_TUNE } from '../models/model-training';
 import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
@@ -177,7 +178,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     lines.push(
       '## Accuracy vs own recordings',
       '',
-      "Each held-out person with enough recordings: k of their recordings per class join training at 25 % of draws; the rest are tested (the same test set for every k).",
+      `Each held-out person with enough recordings: the fold's model is fine-tuned for ${FINE_TUNE.epochs} epochs with k of their recordings per class at ${FINE_TUNE.personalShare * 100} % of draws; the rest are tested (the same test set for every k).`,
       '',
       markdownTable([['own recordings per class', 'people', 'edge', 'cloud'], ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud)])]),
       '',
