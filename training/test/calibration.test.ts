@@ -38,6 +38,29 @@ describe('temperature scaling', () => {
     }
   });
 
+  test('a few confident whole-class collapses do not make everyone else timid (ECE fit, not NLL)', () => {
+    // 90 % of rows from a model that is right 95 % of the time and says so; 10 % always wrong at ~99 %.
+    const rng = new Rng(11);
+    const n = 4000;
+    const logits = new Float32Array(n * 3);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = rng.int(3);
+      const collapsed = i < n / 10;
+      const predicted = collapsed || rng.next() >= 0.95 ? (labels[i] + 1) % 3 : labels[i];
+      for (let c = 0; c < 3; c++) logits[i * 3 + c] = c === predicted ? (collapsed ? 6 : Math.log(0.95 / 0.025)) : 0;
+    }
+    const nll = (t: number) => {
+      const p = softmaxRows(logits, 3, t);
+      return -labels.reduce((s, y, i) => s + Math.log(p[i * 3 + y]), 0) / n;
+    };
+    const nllBest = [...Array(200).keys()].map((i) => Math.exp(Math.log(0.2) + (i / 199) * Math.log(50))).reduce((a, b) => (nll(b) < nll(a) ? b : a));
+    const ece = (t: number) => expectedCalibrationError(softmaxRows(logits, 3, t), labels, 3);
+    const t = fitTemperature(logits, labels, 3);
+    expect(ece(t)).toBeLessThan(0.5 * ece(nllBest));
+    expect(ece(t)).toBeLessThanOrEqual(ece(1));
+  });
+
   test('an under-confident model gets T < 1', () => {
     const { logits, labels } = overconfident(2000, 3, 9);
     const timid = logits.map((v) => v / 20);

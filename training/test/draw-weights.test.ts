@@ -1,5 +1,9 @@
 import type { Example } from '../src/data/data';
-import { drawWeightsFor } from '../src/models/model-training';
+import { loadTrainingData } from '../src/data/data';
+import { useWasmBackend } from '../src/models/backend';
+import { drawWeightsFor, FINE_TUNE, trainModel } from '../src/models/model-training';
+import { RECIPES, WINDOW_LENGTH } from '../src/models/recipes';
+import { SAMPLE } from './helpers';
 
 const pool = (sizes: Record<string, number>): Example[] =>
   Object.entries(sizes).flatMap(([group, n]) => Array.from({ length: n }, () => ({ group, warnings: [] as Example['warnings'] }) as Example));
@@ -28,5 +32,20 @@ describe('training draws', () => {
     const w = drawWeightsFor(examples, 0, 0.25, 0, 0.25) as Float64Array;
     expect(w[1] / w[0]).toBeCloseTo(0.25, 10);
     expect(drawWeightsFor(examples, 0, 0.25, 0, 1)).toBeUndefined();
+  });
+});
+
+describe('fine-tuning on own recordings', () => {
+  test('draws them half of the time (FINE_TUNE), retraining from scratch a quarter', async () => {
+    await useWasmBackend();
+    const data = loadTrainingData(SAMPLE, { groupBy: 'dataset', windowLength: WINDOW_LENGTH, minPerClass: 1 });
+    const train = data.examples.slice(0, 192);
+    const own = data.examples.slice(192, 198);
+    const request = { recipe: RECIPES.wand.edge, classes: data.labels.length, train, personal: own, seed: 1, epochs: 1 };
+    const scratch = trainModel(request);
+    // 192 pool draws + 64 own (a quarter of 256) = 4 steps of 64; fine-tuning 192 + 192 = 6.
+    expect(scratch.trainingSteps).toBe(4);
+    expect(trainModel({ ...request, from: scratch }).trainingSteps).toBe(Math.ceil((192 / (1 - FINE_TUNE.personalShare)) / 64));
+    expect(FINE_TUNE.personalShare).toBe(0.5);
   });
 });

@@ -18,6 +18,14 @@ export interface AugmentOptions {
   warp: number;
   /** Chance of mirroring the gesture (people draw O and Z in either direction). */
   mirror: number;
+  /**
+   * Tempo of the person, not only of the stroke: with `chance`, the gesture fills only a random part of the
+   * window (`length`, as a share of it) at a random place, the wand still before and after (a late start, a
+   * quick stroke); absent = the gesture always spans the window.
+   */
+  squeeze?: { chance: number; length: [number, number] };
+  /** With `chance`, the gesture is drawn 2 to `max` times over its span (someone who repeats it quickly). */
+  repeat?: { chance: number; max: number };
 }
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
@@ -29,14 +37,34 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   mirror: 0,
 };
 
-/** Linear resampling of an interleaved xyz window along a time map given in fractional sample indices. */
+/** Where in the window the gesture is drawn, and how many times. No draws when the options are off. */
+function gestureSpan(rng: Rng, o: AugmentOptions): { start: number; length: number; repeats: number } {
+  let [start, length, repeats] = [0, 1, 1];
+  if (o.squeeze && o.squeeze.chance > 0 && rng.next() < o.squeeze.chance) {
+    length = rng.uniform(o.squeeze.length[0], o.squeeze.length[1]);
+    start = rng.uniform(0, 1 - length);
+  }
+  if (o.repeat && o.repeat.chance > 0 && rng.next() < o.repeat.chance) repeats = 2 + rng.int(o.repeat.max - 1);
+  return { start, length, repeats };
+}
+
+/**
+ * Linear resampling of an interleaved xyz window along a time map given in fractional sample indices. Outside
+ * the gesture's span the output is zero: an aligned window of a still wand (gravity removed).
+ */
 function timeWarp(window: Float32Array, out: Float32Array, rng: Rng, o: AugmentOptions): void {
   const n = window.length / 3;
   const speed = rng.uniform(o.speed[0], o.speed[1]);
   const shift = rng.uniform(-o.shift, o.shift);
   const warp = rng.uniform(-o.warp, o.warp);
+  const span = gestureSpan(rng, o);
   for (let i = 0; i < n; i++) {
-    const u = i / (n - 1);
+    const v = (i / (n - 1) - span.start) / span.length;
+    if (v < 0 || v > 1) {
+      out.fill(0, i * 3, i * 3 + 3);
+      continue;
+    }
+    const u = span.repeats > 1 && v < 1 ? (v * span.repeats) % 1 : v;
     const bent = u + warp * 4 * u * (1 - u);
     const src = Math.min(1, Math.max(0, 0.5 + (bent - 0.5) * speed + shift)) * (n - 1);
     const lo = Math.min(Math.floor(src), n - 2);

@@ -18,41 +18,24 @@ export function softmaxRows(logits: Float32Array, classes: number, temperature =
   return out;
 }
 
-/** Mean negative log-likelihood of the labels under softmax(logits / T). */
-export function negativeLogLikelihood(logits: Float32Array, labels: ArrayLike<number>, classes: number, temperature: number): number {
-  const p = softmaxRows(logits, classes, temperature);
-  let sum = 0;
-  for (let i = 0; i < labels.length; i++) sum -= Math.log(Math.max(p[i * classes + labels[i]], 1e-12));
-  return sum / labels.length;
-}
+/** Temperatures tried: a log grid, 0.2 to 10 (a model 5x too sure to 10x too timid). */
+const TEMPERATURE_GRID = Array.from({ length: 161 }, (_, i) => Math.exp(Math.log(0.2) + (i / 160) * Math.log(50)));
 
-/** The T that minimises held-out NLL, by golden-section search over log T (NLL is unimodal in T). */
+/**
+ * The T with the least expected calibration error on held-out people (a grid over log T). Not the usual
+ * least NLL: held-out errors here are mostly whole-class collapses of a few people (broken captures), and
+ * NLL, dominated by those confident mistakes, picks a T that makes everyone else timid (pool: edge T 1.07,
+ * cross-fitted ECE 0.039 against 0.025 for this fit). ECE is what the offload threshold relies on:
+ * a confidence that means the accuracy it says.
+ */
 export function fitTemperature(logits: Float32Array, labels: ArrayLike<number>, classes: number): number {
   if (labels.length === 0) return 1;
-  const f = (logT: number) => negativeLogLikelihood(logits, labels, classes, Math.exp(logT));
-  let lo = Math.log(0.05);
-  let hi = Math.log(20);
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let a = hi - ratio * (hi - lo);
-  let b = lo + ratio * (hi - lo);
-  let fa = f(a);
-  let fb = f(b);
-  for (let i = 0; i < 60; i++) {
-    if (fa < fb) {
-      hi = b;
-      b = a;
-      fb = fa;
-      a = hi - ratio * (hi - lo);
-      fa = f(a);
-    } else {
-      lo = a;
-      a = b;
-      fa = fb;
-      b = lo + ratio * (hi - lo);
-      fb = f(b);
-    }
+  let best = { t: 1, ece: Infinity };
+  for (const t of TEMPERATURE_GRID) {
+    const ece = expectedCalibrationError(softmaxRows(logits, classes, t), labels, classes);
+    if (ece < best.ece) best = { t, ece };
   }
-  return Math.exp((lo + hi) / 2);
+  return best.t;
 }
 
 export interface ReliabilityBin {

@@ -36,7 +36,7 @@ const TEST_PER_CLASS = 5;
 /**
  * For each held-out person with enough recordings, set aside max(ks) recordings per class as
  * "their own", test on the rest, and fine-tune that fold's pooled model with the first k of them
- * drawn 25 % of the time (REFERENCE 7). Every k is tested on the same recordings, so the points
+ * drawn half of the time (FINE_TUNE). Every k is tested on the same recordings, so the points
  * are comparable. Fine-tuning (a few epochs) keeps the curve affordable; `--personal` retrains.
  */
 export function personalisationCurve(req: CurveRequest): CurvePoint[] {

@@ -1,8 +1,9 @@
 import { statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
+import { FINE_TUNE } from '../models/model-training';
 import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
@@ -116,12 +117,18 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     ]),
   ];
   const size = (f: string) => `${(statSync(join(out, f)).size / 1024).toFixed(1)} KB`;
+  // The card travels with the model (registry, App Service package): name data by where it is from the
+  // repository, not by the training machine's absolute paths.
+  const shown = (dir: string) => {
+    const rel = relative(process.cwd(), dir);
+    return rel === '' ? '.' : isAbsolute(rel) || rel.startsWith(`..${sep}..`) ? dir : rel;
+  };
   const lines = [
     `# Model card: ${m.name} ${m.version}`,
     '',
-    `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${options.data}\`: ${r.data.examples.length} recordings, ` +
+    `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${shown(options.data)}\`: ${r.data.examples.length} recordings, ` +
       `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
-      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${options.personal}\` up-weighted to 25 % of draws.` : ''}`,
+      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${shown(options.personal)}\` up-weighted to 25 % of draws.` : ''}`,
     '',
     `**Evaluation:** ${m.metrics.evaluation}.`,
     ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
@@ -171,7 +178,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     lines.push(
       '## Accuracy vs own recordings',
       '',
-      "Each held-out person with enough recordings: k of their recordings per class join training at 25 % of draws; the rest are tested (the same test set for every k).",
+      `Each held-out person with enough recordings: the fold's model is fine-tuned for ${FINE_TUNE.epochs} epochs with k of their recordings per class at ${FINE_TUNE.personalShare * 100} % of draws; the rest are tested (the same test set for every k).`,
       '',
       markdownTable([['own recordings per class', 'people', 'edge', 'cloud'], ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud)])]),
       '',
