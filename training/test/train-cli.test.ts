@@ -55,3 +55,17 @@ describe('npm run train: rejected and suspect recordings are named, not only cou
     });
   }, 60000);
 });
+
+describe('npm run train --personal', () => {
+  test("a user's own recordings are named in the report and part of the model's data fingerprint (its version)", async () => {
+    const data = sampleSubset(12, 3);
+    const own = sampleSubset(3, 1);
+    const common = ['--data', data, '--epochs', '1', '--curve', 'none', '--no-baseline', '--min-per-class', '5'];
+    const [withOwn, without] = [tempDir('own'), tempDir('pool')];
+    await run(TSX, [TRAIN, ...common, '--out', withOwn, '--personal', own], { cwd: REPO });
+    await run(TSX, [TRAIN, ...common, '--out', without], { cwd: REPO });
+    const fingerprint = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).version.split('-')[0];
+    expect(fingerprint(withOwn)).not.toBe(fingerprint(without));
+    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toContain(`Own recordings from \`${own}\` up-weighted to 25 % of draws.`);
+  }, 240000);
+});
