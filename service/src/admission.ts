@@ -66,8 +66,8 @@ const WAITING_PER_CONNECTION = 4;
 const WAITING_PER_CLIENT = 4;
 
 
-/** A request waiting for a slot, with the time it arrived (performance.now()). */
-type Waiting = [IncomingMessage, ServerResponse, number];
+/** A request waiting for a slot; when it arrived is stamped on the request (arrivedAt). */
+type Waiting = [IncomingMessage, ServerResponse];
 
 const RELEASE = Symbol('release admission slot');
 type Releasable = ServerResponse & { [RELEASE]?: () => void };
@@ -169,8 +169,7 @@ export class Admission {
   listener(serve: RequestListener): RequestListener {
     this.serve = serve;
     return (req, res) => {
-      const arrived = performance.now();
-      (req as Stamped)[ARRIVED] = arrived;
+      (req as Stamped)[ARRIVED] = performance.now();
       const socket = req.socket;
       const connection = this.connection(socket);
       connection.outstanding++;
@@ -188,7 +187,7 @@ export class Admission {
       if (connection.closing) return;
       const verdict = connection.waiting.length === 0 ? this.verdict(connection, req) : 'connection';
       if (verdict === 'admit') this.admit(connection, req, res);
-      else if (this.mayWait(connection, req)) this.park(connection, [req, res, arrived]);
+      else if (this.mayWait(connection, req)) this.park(connection, [req, res]);
       else this.refuse(connection, req, res, verdict === 'client' ? 'client' : 'busy');
       if (!connection.pauseCheck && !connection.paused && connection.outstanding >= this.limits.maxPerConnection) {
         connection.pauseCheck = true;
@@ -300,7 +299,7 @@ export class Admission {
     for (const connection of [...this.queued]) {
       if (this.inFlight >= this.limits.maxInFlight) return;
       let next = connection.waiting[0];
-      while (next !== undefined && next[2] < staleBefore && !this.hooks.exempt(next[0])) {
+      while (next !== undefined && (arrivedAt(next[0]) as number) < staleBefore && !this.hooks.exempt(next[0])) {
         this.unpark(connection);
         this.hooks.onShed('waited');
         answer(next[1], REFUSALS.busy[0]);
