@@ -19,7 +19,7 @@ export interface TrainRequest {
   recipe: ModelRecipe;
   classes: number;
   train: readonly Example[];
-  /** A user's own recordings, drawn `personalShare` of the time (REFERENCE 7: ~25 %; fine-tuning: FINE_TUNE's). */
+  /** A user's own recordings, drawn `personalShare` of the time (default PERSONAL_SHARE; fine-tuning: FINE_TUNE's). */
   personal?: readonly Example[];
   personalShare?: number;
   seed: number;
@@ -48,6 +48,9 @@ export function drawWeightsFor(pool: readonly Example[], ownCount: number, share
   return Float64Array.from([...raw.map((w) => (w / total) * poolShare), ...new Array<number>(ownCount).fill(ownCount > 0 ? share / ownCount : 0)]);
 }
 
+/** Share of the draws a user's own recordings get when a model is trained from scratch with them (REFERENCE 7). */
+export const PERSONAL_SHARE = 0.25;
+
 /**
  * Fine-tuning a pooled model on a user's recordings: a few epochs at a lower learning rate, the user's
  * recordings half of the draws (measured on the pool at 10 own per class: 0.932 against 0.909 at 25 %,
@@ -71,7 +74,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const steps = req.from ? req.from.steps : recipe.preprocessing(all);
   const build = inputBuilder(recipe, steps);
   const cached = recipe.augment ? null : all.map((e) => build(e, null));
-  const share = req.personalShare ?? (req.from ? FINE_TUNE.personalShare : 0.25);
+  const share = req.personalShare ?? (req.from ? FINE_TUNE.personalShare : PERSONAL_SHARE);
   const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0, req.suspect === 'down-weight' ? SUSPECT_DRAW_WEIGHT : 1);
   const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
   const drawsPerEpoch = pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0);

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
-import { FINE_TUNE } from '../models/model-training';
+import { FINE_TUNE, PERSONAL_SHARE } from '../models/model-training';
 import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
@@ -128,7 +128,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     '',
     `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${shown(options.data)}\`: ${r.data.examples.length} recordings, ` +
       `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
-      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${shown(options.personal)}\` up-weighted to 25 % of draws.` : ''}`,
+      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${shown(options.personal)}\` up-weighted to ${PERSONAL_SHARE * 100} % of draws.` : ''}`,
     '',
     `**Evaluation:** ${m.metrics.evaluation}.`,
     ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
