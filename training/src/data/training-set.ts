@@ -1,0 +1,37 @@
+import type { Progress } from '../support/progress';
+import { loadTrainingData, suspectCounts, type Example, type GroupBy, type SuspectPolicy, type TrainingData } from './data';
+
+/** The pool, the user's own recordings, and who has suspect recordings: what every later stage trains on. */
+export interface TrainingSet {
+  data: TrainingData;
+  /** `--personal` recordings, grouped apart from the pool so no fold holds them out. */
+  personal: Example[];
+  suspect: ReturnType<typeof suspectCounts>;
+}
+
+export interface TrainingSetOptions {
+  data: string;
+  personal?: string;
+  classes?: string[];
+  groupBy: GroupBy;
+  minPerClass: number;
+  windowLength: number;
+  suspect: SuspectPolicy;
+}
+
+const POLICY_VERB: Record<SuspectPolicy, string> = { keep: 'keeps', drop: 'drops', 'down-weight': 'down-weights' };
+
+/** Read the recordings and say, as `data:check` does, which files were rejected and why and who is suspect. */
+export function readTrainingSet(options: TrainingSetOptions, progress: Progress): TrainingSet {
+  const data = loadTrainingData(options.data, { classes: options.classes, groupBy: options.groupBy, windowLength: options.windowLength, minPerClass: options.minPerClass });
+  const own = options.personal ? loadTrainingData(options.personal, { classes: data.labels, groupBy: options.groupBy, windowLength: options.windowLength, minPerClass: 1 }) : null;
+  const personal = own ? own.examples.map((e) => ({ ...e, group: `personal:${e.group}` })) : [];
+  for (const r of [...data.rejected, ...(own?.rejected ?? [])]) progress.log(`rejected ${r.path}: ${r.reason}`);
+  const suspect = suspectCounts(data.examples);
+  for (const [group, s] of Object.entries(suspect)) {
+    if (s.suspect === 0) continue;
+    const codes = Object.entries(s.codes).map(([code, n]) => `${code} ${n}`).join(', ');
+    progress.log(`${group}: ${s.suspect} of ${s.recordings} recordings suspect (${codes}); training ${POLICY_VERB[options.suspect]} them`);
+  }
+  return { data, personal, suspect };
+}

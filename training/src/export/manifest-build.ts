@@ -1,0 +1,88 @@
+import { parseManifest, type ModelManifest } from '../../../gesture/src';
+import type { TrainingSet } from '../data/training-set';
+import type { HeldOutEvaluation } from '../evaluation/held-out';
+import type { CurvePoint } from '../evaluation/personal-curve';
+import type { TrainedModel } from '../models/model-training';
+import type { NetworkWeights } from '../models/network';
+import { SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from '../models/recipes';
+import type { ModelFigures, TrainOptions } from '../train-types';
+import { ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
+
+export const EDGE_HEADER_FILE = 'edge_model.h';
+
+export interface ManifestInputs {
+  options: Pick<TrainOptions, 'name' | 'model' | 'seed' | 'groupBy' | 'suspect'>;
+  version: string;
+  fingerprint: string;
+  set: TrainingSet;
+  heldOut: HeldOutEvaluation;
+  personalPoints: CurvePoint[];
+  final: Record<Role, TrainedModel>;
+  /** The exported weights (temperature folded in). */
+  calibrated: Record<Role, NetworkWeights>;
+  finalTrainingSeconds: number;
+}
+
+const metricEntry = (f: ModelFigures) => ({
+  accuracy: f.accuracy,
+  pooledAccuracy: f.pooledAccuracy,
+  eceBefore: f.eceBefore,
+  eceAfter: f.eceAfter,
+  eceAfterCrossFitted: f.eceAfterCrossFitted,
+});
+
+/** The model.json of a training run (its contract is gesture/src/manifest.ts), validated before it is written. */
+export function buildManifest(m: ManifestInputs): ModelManifest {
+  const { options, set, heldOut } = m;
+  const { plan, folds, figures } = heldOut;
+  const { choice, cascadeGrouped } = heldOut.cascade;
+  const everyone = [...set.data.examples, ...set.personal];
+  const evaluation =
+    plan.kind === 'grouped'
+      ? `leave-one-${options.groupBy}-out over ${plan.folds.length} ${options.groupBy === 'dataset' ? 'datasets (one person each)' : 'people'}${folds.length < plan.folds.length ? ` (first ${folds.length} folds only)` : ''}; accuracy = mean over held-out people`
+      : `OPTIMISTIC: stratified ${plan.folds.length}-fold split of ${set.data.groups.length} person(s); it does not measure new people`;
+  const modelEntry = (role: Role) => ({
+    file: `${role}.onnx`,
+    inputName: ONNX_INPUT,
+    outputName: ONNX_OUTPUT,
+    inputShape: m.calibrated[role].spec.inputShape,
+    preprocessing: m.final[role].steps,
+    temperature: figures[role].temperature,
+    parameters: figures[role].parameters,
+    architecture: figures[role].architecture,
+  });
+  return parseManifest({
+    schemaVersion: 1,
+    name: options.name,
+    version: m.version,
+    createdAt: new Date().toISOString(),
+    labels: set.data.labels,
+    input: { sampleRateHz: SAMPLE_RATE_HZ, windowLength: WINDOW_LENGTH, channels: ['x', 'y', 'z'], units: 'm/s^2' },
+    models: { cloud: modelEntry('cloud'), edge: { ...modelEntry('edge'), header: EDGE_HEADER_FILE } },
+    offload: { threshold: choice.threshold, rule: choice.rule, expectedOffloadFraction: choice.offloadFraction },
+    metrics: {
+      evaluation,
+      cloud: metricEntry(figures.cloud),
+      edge: metricEntry(figures.edge),
+      cascade: { accuracy: cascadeGrouped.macro, pooledAccuracy: choice.accuracy, offloadFraction: choice.offloadFraction },
+      ...(figures['baseline-cloud'] ? { labBaseline: { cloud: figures['baseline-cloud'].accuracy, edge: figures['baseline-edge'].accuracy } } : {}),
+      ...(m.personalPoints.length ? { personalisation: m.personalPoints } : {}),
+    },
+    data: {
+      fingerprint: m.fingerprint,
+      recordings: everyone.length,
+      people: new Set(everyone.map((e) => e.recording.personId)).size,
+      classes: Object.fromEntries(set.data.labels.map((l, i) => [l, everyone.filter((e) => e.label === i).length])),
+    },
+    training: {
+      recipe: options.model,
+      seed: options.seed,
+      groupBy: options.groupBy,
+      folds: folds.length,
+      personalRecordings: set.personal.length,
+      suspectRecordings: { policy: options.suspect, count: set.data.examples.filter((e) => e.warnings.length > 0).length },
+      finalTrainingSeconds: m.finalTrainingSeconds,
+      backend: 'tfjs-wasm',
+    },
+  });
+}
