@@ -1,7 +1,7 @@
 import type { ModelManifest } from '../../gesture/src';
 import type { ReliabilityBin } from './calibration/calibration';
 import type { cascadeCurve, OffloadRule } from './calibration/offload';
-import type { GroupBy, suspectCounts, SuspectPolicy, TrainingData } from './data/data';
+import type { GroupBy, suspectCounts, SuspectChoice, SuspectPolicy, TrainingData } from './data/data';
 import type { FoldPlan } from './data/folds';
 import type { CurvePoint } from './evaluation/personal-curve';
 import type { RecipeName, Role } from './models/recipes';
@@ -24,8 +24,11 @@ export interface TrainOptions {
   minPerClass: number;
   name: string;
   goldenCount: number;
-  /** Suspect recordings (quality warnings) in training: keep, down-weight or drop; held-out people are always scored on all. */
-  suspect: SuspectPolicy;
+  /**
+   * Suspect recordings (quality warnings) in training: keep, down-weight or drop for every model, or `recipe`
+   * (each model's measured choice); held-out people are always scored on all their recordings.
+   */
+  suspect: SuspectChoice;
   /** Overrides every recipe's epoch count (quick runs, tests). */
   epochs?: number;
   /** Evaluate only the first N folds (quick runs, tests); the report says so. */
@@ -65,6 +68,8 @@ export interface TrainResult {
   data: TrainingData;
   /** Per person: recordings, suspect ones, and the count per warning code. */
   suspect: ReturnType<typeof suspectCounts>;
+  /** What each model's training did with them (`--suspect`, or each recipe's own choice). */
+  suspectPolicies: Record<Role, SuspectPolicy>;
   warnings: string[];
   /** Wall time of each stage, with optimiser steps where the stage trains (ms per step = seconds / steps). */
   stageTimes: StageTime[];

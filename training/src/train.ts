@@ -4,6 +4,7 @@ import { personalisationCurve } from './evaluation/personal-curve';
 import { writeModelFolder } from './export/artifacts';
 import { useWasmBackend } from './models/backend';
 import { trainFinalModels } from './models/final-models';
+import { suspectPolicyOf } from './models/model-training';
 import { RECIPES, WINDOW_LENGTH, type ModelRecipe } from './models/recipes';
 import { writeReport } from './report/report';
 import { silentProgress } from './support/progress';
@@ -19,9 +20,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const progress = options.progress ?? silentProgress;
   const clock = new StageClock();
   await useWasmBackend();
-  const set = readTrainingSet({ ...options, windowLength: WINDOW_LENGTH }, progress);
-
   const recipes = RECIPES[options.model];
+  const suspectPolicies = { edge: suspectPolicyOf(recipes.edge, options.suspect), cloud: suspectPolicyOf(recipes.cloud, options.suspect) };
+  const set = readTrainingSet({ ...options, windowLength: WINDOW_LENGTH, suspectPolicies }, progress);
+
   const evaluated: Record<string, ModelRecipe> & typeof recipes = { ...recipes };
   if (options.compareBaseline && options.model !== 'lab-baseline') {
     evaluated['baseline-edge'] = RECIPES['lab-baseline'].edge;
@@ -49,6 +51,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     parityMaxAbsDiff,
     data: set.data,
     suspect: set.suspect,
+    suspectPolicies,
     warnings: heldOut.warnings,
     stageTimes: clock.times,
   };

@@ -1,7 +1,7 @@
 import type { Example } from '../src/data/data';
 import { loadTrainingData } from '../src/data/data';
 import { useWasmBackend } from '../src/models/backend';
-import { drawWeightsFor, FINE_TUNE, trainModel } from '../src/models/model-training';
+import { drawWeightsFor, FINE_TUNE, suspectPolicyOf, trainModel } from '../src/models/model-training';
 import { RECIPES, WINDOW_LENGTH } from '../src/models/recipes';
 import { SAMPLE } from './helpers';
 
@@ -47,5 +47,25 @@ describe('fine-tuning on own recordings', () => {
     expect(scratch.trainingSteps).toBe(4);
     expect(trainModel({ ...request, from: scratch }).trainingSteps).toBe(Math.ceil((192 / (1 - FINE_TUNE.personalShare)) / 64));
     expect(FINE_TUNE.personalShare).toBe(0.5);
+  });
+});
+
+describe('suspect recordings, per model', () => {
+  test('`--suspect recipe` gives each model its measured policy (cloud down-weights, edge keeps); a named one applies to all', () => {
+    expect(suspectPolicyOf(RECIPES.wand.cloud)).toBe('down-weight');
+    expect(suspectPolicyOf(RECIPES.wand.edge, 'recipe')).toBe('keep');
+    expect(suspectPolicyOf(RECIPES['lab-baseline'].cloud)).toBe('keep');
+    expect(suspectPolicyOf(RECIPES.wand.cloud, 'keep')).toBe('keep');
+    expect(suspectPolicyOf(RECIPES.wand.edge, 'drop')).toBe('drop');
+  });
+
+  test('training applies the resolved policy: a recipe that drops trains on the sound recordings only', async () => {
+    await useWasmBackend();
+    const data = loadTrainingData(SAMPLE, { groupBy: 'dataset', windowLength: WINDOW_LENGTH, minPerClass: 1 });
+    const train = data.examples.slice(0, 192).map((e, i) => ({ ...e, warnings: i % 3 === 0 ? [{ code: 'no-motion' as const, message: 'x' }] : [] }));
+    const dropping = { ...RECIPES.wand.edge, fit: { ...RECIPES.wand.edge.fit, suspect: 'drop' as const } };
+    const request = { recipe: dropping, classes: data.labels.length, train, seed: 1, epochs: 1 };
+    expect(trainModel(request).trainingSteps).toBe(2);
+    expect(trainModel({ ...request, suspect: 'keep' }).trainingSteps).toBe(3);
   });
 });

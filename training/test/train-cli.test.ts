@@ -44,14 +44,14 @@ describe('npm run train: rejected and suspect recordings are named, not only cou
     expect(stderr).toMatch(/person0: \d+ of \d+ recordings suspect \(gravity-range \d+.*\); training drops them/);
     expect(stdout).toMatch(/time per stage/);
     const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
-    expect(manifest.training.suspectRecordings.policy).toBe('drop');
+    expect(manifest.training.suspectRecordings).toMatchObject({ option: 'drop', edge: 'drop', cloud: 'drop' });
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Suspect recordings/);
   }, 180000);
 
   test('an unknown --suspect policy is a usage mistake', async () => {
     await expect(run(TSX, [TRAIN, '--data', tempDir('x'), '--suspect', 'ignore'], { cwd: REPO })).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/--suspect must be keep, down-weight or drop/),
+      stderr: expect.stringMatching(/--suspect must be recipe, keep, down-weight, drop, got "ignore"/),
     });
   }, 60000);
 });

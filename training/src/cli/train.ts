@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TrainingDataError } from '../data/data';
+import { SUSPECT_CHOICES, TrainingDataError, type SuspectChoice } from '../data/data';
 import type { OffloadRule } from '../calibration/offload';
 import { terminalProgress } from '../support/progress';
 import type { RecipeName } from '../models/recipes';
@@ -11,7 +11,7 @@ import type { TrainOptions } from '../train-types';
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]
   [--model wand|lab-baseline] [--group-by dataset|person] [--offload-target 0.005 | --offload-budget 0.2]
   [--curve 5,10,20 | --curve none] [--no-baseline] [--min-per-class 10] [--name NAME] [--golden 60]
-  [--suspect keep|down-weight|drop] [--epochs N] [--max-folds N]`;
+  [--suspect recipe|keep|down-weight|drop] [--epochs N] [--max-folds N]`;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -49,13 +49,13 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
       golden: { type: 'string' },
       epochs: { type: 'string' },
       'max-folds': { type: 'string' },
-      suspect: { type: 'string', default: 'keep' },
+      suspect: { type: 'string', default: 'recipe' },
     },
   });
   if (!values.data) throw new UsageError('--data <dir> is required');
   if (values.model !== 'wand' && values.model !== 'lab-baseline') throw new UsageError(`--model must be wand or lab-baseline, got "${values.model}"`);
   if (values['group-by'] !== 'dataset' && values['group-by'] !== 'person') throw new UsageError(`--group-by must be dataset or person`);
-  if (values.suspect !== 'keep' && values.suspect !== 'down-weight' && values.suspect !== 'drop') throw new UsageError(`--suspect must be keep, down-weight or drop, got "${values.suspect}"`);
+  if (!SUSPECT_CHOICES.includes(values.suspect as SuspectChoice)) throw new UsageError(`--suspect must be ${SUSPECT_CHOICES.join(', ')}, got "${values.suspect}"`);
   if (values['offload-target'] && values['offload-budget']) throw new UsageError('give --offload-target or --offload-budget, not both');
   const offload: OffloadRule = values['offload-budget']
     ? { kind: 'budget', fraction: fraction('offload-budget', values['offload-budget']) }
@@ -78,7 +78,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     minPerClass: positiveInt('min-per-class', values['min-per-class'], 10),
     name: values.name as string,
     goldenCount: positiveInt('golden', values.golden, 56),
-    suspect: values.suspect,
+    suspect: values.suspect as SuspectChoice,
     epochs: epochs || undefined,
     maxFolds: maxFolds || undefined,
   };

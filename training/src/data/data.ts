@@ -92,6 +92,9 @@ export function loadTrainingData(dir: string, options: LoadOptions): TrainingDat
 
 /** What training does with suspect recordings: train on them as on any other, draw them less often, or leave them out. */
 export type SuspectPolicy = 'keep' | 'down-weight' | 'drop';
+/** `--suspect`: one policy for every model, or `recipe`: each model's own (`FitSettings.suspect`, measured per model). */
+export type SuspectChoice = SuspectPolicy | 'recipe';
+export const SUSPECT_CHOICES: readonly SuspectChoice[] = ['recipe', 'keep', 'down-weight', 'drop'];
 /** Relative draw chance of a suspect recording under 'down-weight'. */
 export const SUSPECT_DRAW_WEIGHT = 0.25;
 

@@ -16,10 +16,17 @@ export interface TrainingSetOptions {
   groupBy: GroupBy;
   minPerClass: number;
   windowLength: number;
-  suspect: SuspectPolicy;
+  /** What each model's training does with suspect recordings (by model key), for the log line. */
+  suspectPolicies: Record<string, SuspectPolicy>;
 }
 
 const POLICY_VERB: Record<SuspectPolicy, string> = { keep: 'keeps', drop: 'drops', 'down-weight': 'down-weights' };
+
+function whatTrainingDoes(policies: Record<string, SuspectPolicy>): string {
+  const distinct = new Set(Object.values(policies));
+  if (distinct.size === 1) return `training ${POLICY_VERB[[...distinct][0]]} them`;
+  return `training: ${Object.entries(policies).map(([model, policy]) => `${model} ${POLICY_VERB[policy]} them`).join(', ')}`;
+}
 
 /** Read the recordings and say, as `data:check` does, which files were rejected and why and who is suspect. */
 export function readTrainingSet(options: TrainingSetOptions, progress: Progress): TrainingSet {
@@ -31,7 +38,7 @@ export function readTrainingSet(options: TrainingSetOptions, progress: Progress)
   for (const [group, s] of Object.entries(suspect)) {
     if (s.suspect === 0) continue;
     const codes = Object.entries(s.codes).map(([code, n]) => `${code} ${n}`).join(', ');
-    progress.log(`${group}: ${s.suspect} of ${s.recordings} recordings suspect (${codes}); training ${POLICY_VERB[options.suspect]} them`);
+    progress.log(`${group}: ${s.suspect} of ${s.recordings} recordings suspect (${codes}); ${whatTrainingDoes(options.suspectPolicies)}`);
   }
   return { data, personal, suspect };
 }

@@ -1,4 +1,4 @@
-import type { Example, SuspectPolicy } from '../data/data';
+import type { Example, SuspectChoice } from '../data/data';
 import type { Fold } from '../data/folds';
 import { modelLogits, trainModel, type TrainedModel } from '../models/model-training';
 import type { Progress } from '../support/progress';
@@ -26,7 +26,7 @@ export interface CrossValRequest {
   seed: number;
   /** Overrides every recipe's epoch count (quick runs and tests). */
   epochs?: number;
-  suspect?: SuspectPolicy;
+  suspect?: SuspectChoice;
   progress: Progress;
 }
 

@@ -1,6 +1,6 @@
 import { softmaxRows } from '../calibration/calibration';
 import type { OutOfFold } from './crossval';
-import type { Example, SuspectPolicy } from '../data/data';
+import type { Example, SuspectChoice } from '../data/data';
 import type { Fold } from '../data/folds';
 import { accuracy } from './metrics';
 import { FINE_TUNE, modelLogits, trainModel } from '../models/model-training';
@@ -26,7 +26,7 @@ export interface CurveRequest {
   classes: number;
   seed: number;
   epochs?: number;
-  suspect?: SuspectPolicy;
+  suspect?: SuspectChoice;
   progress: Progress;
 }
 

@@ -2,7 +2,7 @@ import { parseManifest, type ModelManifest } from '../../../gesture/src';
 import type { TrainingSet } from '../data/training-set';
 import type { HeldOutEvaluation } from '../evaluation/held-out';
 import type { CurvePoint } from '../evaluation/personal-curve';
-import type { TrainedModel } from '../models/model-training';
+import { suspectPolicyOf, type TrainedModel } from '../models/model-training';
 import type { NetworkWeights } from '../models/network';
 import { SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from '../models/recipes';
 import type { ModelFigures, TrainOptions } from '../train-types';
@@ -80,7 +80,12 @@ export function buildManifest(m: ManifestInputs): ModelManifest {
       groupBy: options.groupBy,
       folds: folds.length,
       personalRecordings: set.personal.length,
-      suspectRecordings: { policy: options.suspect, count: set.data.examples.filter((e) => e.warnings.length > 0).length },
+      suspectRecordings: {
+        option: options.suspect,
+        edge: suspectPolicyOf(m.final.edge.recipe, options.suspect),
+        cloud: suspectPolicyOf(m.final.cloud.recipe, options.suspect),
+        count: set.data.examples.filter((e) => e.warnings.length > 0).length,
+      },
       finalTrainingSeconds: m.finalTrainingSeconds,
       backend: 'tfjs-wasm',
     },

@@ -1,5 +1,5 @@
 import type { PreprocessingStep } from '../../../gesture/src';
-import { SUSPECT_DRAW_WEIGHT, type Example, type SuspectPolicy } from '../data/data';
+import { SUSPECT_DRAW_WEIGHT, type Example, type SuspectChoice, type SuspectPolicy } from '../data/data';
 import { fitNetwork, predictLogits } from './fit';
 import type { NetworkWeights } from './network';
 import { inputBuilder, type ModelRecipe } from './recipes';
@@ -25,8 +25,8 @@ export interface TrainRequest {
   seed: number;
   /** Overrides the recipe's epoch count (quick runs and tests). */
   epochs?: number;
-  /** Suspect recordings of the pool (quality warnings): trained on, drawn less often, or left out (default keep). */
-  suspect?: SuspectPolicy;
+  /** Suspect recordings of the pool (quality warnings): trained on, drawn less often, or left out; default the recipe's. */
+  suspect?: SuspectChoice;
   /** Fine-tune this model (same recipe and steps) instead of training from scratch. */
   from?: TrainedModel;
   onEpoch?: (epoch: number, total: number) => void;
@@ -58,11 +58,15 @@ export const PERSONAL_SHARE = 0.25;
  */
 export const FINE_TUNE = { epochs: 8, learningRate: 1e-3, personalShare: 0.5 };
 
+/** The policy a model's training applies: the one `--suspect` names, or the recipe's own. */
+export const suspectPolicyOf = (recipe: ModelRecipe, choice: SuspectChoice = 'recipe'): SuspectPolicy => (choice === 'recipe' ? (recipe.fit.suspect ?? 'keep') : choice);
+
 export function trainModel(req: TrainRequest): TrainedModel {
   const { recipe } = req;
+  const suspect = suspectPolicyOf(recipe, req.suspect);
   const personal = req.personal ?? [];
   const rng = new Rng(req.seed);
-  let pool = req.suspect === 'drop' ? req.train.filter((e) => e.warnings.length === 0) : [...req.train];
+  let pool = suspect === 'drop' ? req.train.filter((e) => e.warnings.length === 0) : [...req.train];
   let validation: Example[] = [];
   if (recipe.fit.earlyStopping) {
     const shuffled = rng.shuffle([...pool]);
@@ -75,7 +79,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const build = inputBuilder(recipe, steps);
   const cached = recipe.augment ? null : all.map((e) => build(e, null));
   const share = req.personalShare ?? (req.from ? FINE_TUNE.personalShare : PERSONAL_SHARE);
-  const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0, req.suspect === 'down-weight' ? SUSPECT_DRAW_WEIGHT : 1);
+  const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0, suspect === 'down-weight' ? SUSPECT_DRAW_WEIGHT : 1);
   const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
   const drawsPerEpoch = pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0);
   const started = Date.now();

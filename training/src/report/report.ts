@@ -167,7 +167,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
   lines.push(
     '## Suspect recordings',
     '',
-    `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training policy \`--suspect ${options.suspect}\` ` +
+    `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training \`--suspect ${options.suspect}\`: edge ${r.suspectPolicies.edge}, cloud ${r.suspectPolicies.cloud} ` +
       '(held-out people are always scored on all their recordings). Worth recording again rather than guessing.',
     '',
     markdownTable([['person', 'recordings', 'suspect', 'warnings'], ...suspectRows]),
