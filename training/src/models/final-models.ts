@@ -8,7 +8,7 @@ import type { ModelRecipe, Role } from './recipes';
 /** Keeps the final models' seeds apart from every fold's (fold f trains with seed + 7919 f). */
 const FINAL_SEED_OFFSET = 104729;
 
-/** The models that ship: trained on all the data and the user's own recordings, after the evaluation chose nothing from them. */
+/** The models that ship: trained on all the data and the user's own recordings (their temperatures come from the held-out stage). */
 export function trainFinalModels(
   set: TrainingSet,
   recipes: Record<Role, ModelRecipe>,
