@@ -23,6 +23,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const recipes = RECIPES[options.model];
   const suspectPolicies = { edge: suspectPolicyOf(recipes.edge, options.suspect), cloud: suspectPolicyOf(recipes.cloud, options.suspect) };
   const set = readTrainingSet({ ...options, windowLength: WINDOW_LENGTH, suspectPolicies }, progress);
+  clock.end('read data');
 
   const evaluated: Record<string, ModelRecipe> & typeof recipes = { ...recipes };
   if (options.compareBaseline && options.model !== 'lab-baseline') {
@@ -38,7 +39,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (personalPoints.length) clock.end('personalisation curve (fine-tuning)');
 
   const { final, seconds: finalTrainingSeconds } = trainFinalModels(set, recipes, options, progress, clock);
-  const { manifest, parityMaxAbsDiff } = await writeModelFolder({ options, set, heldOut, personalPoints, final, finalTrainingSeconds });
+  const { manifest, parityMaxAbsDiff } = await writeModelFolder({ options, set, heldOut, personalPoints, final, finalTrainingSeconds, suspectPolicies });
   clock.end('export: ONNX, header, golden vectors, parity check');
 
   const result: TrainResult = {

@@ -33,7 +33,6 @@ export function evaluateHeldOut(set: TrainingSet, recipes: Record<string, ModelR
   if (plan.warning) warnings.push(plan.warning);
   const folds = options.maxFolds ? plan.folds.slice(0, options.maxFolds) : plan.folds;
   if (folds.length < plan.folds.length) warnings.push(`only ${folds.length} of ${plan.folds.length} folds were evaluated (--max-folds)`);
-  clock.end('read data');
   const curveFolds = plan.kind === 'grouped' ? folds.length * options.curve.length : 0;
   progress.stages(folds.length * Object.keys(recipes).length + curveFolds * 2 + 2);
 

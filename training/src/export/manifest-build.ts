@@ -2,7 +2,8 @@ import { parseManifest, type ModelManifest } from '../../../gesture/src';
 import type { TrainingSet } from '../data/training-set';
 import type { HeldOutEvaluation } from '../evaluation/held-out';
 import type { CurvePoint } from '../evaluation/personal-curve';
-import { suspectPolicyOf, type TrainedModel } from '../models/model-training';
+import type { SuspectPolicy } from '../data/data';
+import type { TrainedModel } from '../models/model-training';
 import type { NetworkWeights } from '../models/network';
 import { SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from '../models/recipes';
 import type { ModelFigures, TrainOptions } from '../train-types';
@@ -21,6 +22,8 @@ export interface ManifestInputs {
   /** The exported weights (temperature folded in). */
   calibrated: Record<Role, NetworkWeights>;
   finalTrainingSeconds: number;
+  /** What each model's training did with suspect recordings. */
+  suspectPolicies: Record<Role, SuspectPolicy>;
 }
 
 const metricEntry = (f: ModelFigures) => ({
@@ -82,8 +85,7 @@ export function buildManifest(m: ManifestInputs): ModelManifest {
       personalRecordings: set.personal.length,
       suspectRecordings: {
         option: options.suspect,
-        edge: suspectPolicyOf(m.final.edge.recipe, options.suspect),
-        cloud: suspectPolicyOf(m.final.cloud.recipe, options.suspect),
+        ...m.suspectPolicies,
         count: set.data.examples.filter((e) => e.warnings.length > 0).length,
       },
       finalTrainingSeconds: m.finalTrainingSeconds,

@@ -79,8 +79,8 @@ const WAND_CLOUD: ModelRecipe = {
   preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }, { op: 'rmsNormalize' }],
   augment: DEFAULT_AUGMENT,
   // About 1000 AdamW steps of 64 on the pool (REFERENCE 7): one-cycle schedule, label smoothing 0.1.
-  // Suspect recordings drawn at a quarter of the rate: +1.2 points on the ten people with sound captures (LODO,
-  // seed 1; drop +1.0), where the edge loses with either policy and keeps them.
+  // Suspect recordings drawn at a quarter of the rate: +1.1 points mean over two seeds (LODO; drop was +0.9 in
+  // seed 1), gained on the people with sound captures; the edge loses with either policy and keeps them.
   fit: { epochs: 18, batchSize: 64, learningRate: 3e-3, finalLearningRate: 3e-5, warmupFraction: 0.3, weightDecay: 0.01, labelSmoothing: 0.1, suspect: 'down-weight' },
 };
 
