@@ -25,6 +25,22 @@ describe('augmentation', () => {
     }
   });
 
+  test('vertical: the vertical motion is scaled against the horizontal, within the range', () => {
+    const factors = new Set<string>();
+    for (let seed = 0; seed < 10; seed++) {
+      const out = augmentAligned(window, new Rng(seed), { ...still, vertical: [0.8, 1.25] });
+      const factor = out[2] / window[2];
+      factors.add(factor.toFixed(3));
+      expect(factor).toBeGreaterThanOrEqual(0.8);
+      expect(factor).toBeLessThanOrEqual(1.25);
+      for (let i = 0; i < N; i++) {
+        expect(out[i * 3 + 2]).toBeCloseTo(window[i * 3 + 2] * factor, 5);
+        expect(Math.hypot(out[i * 3], out[i * 3 + 1])).toBeCloseTo(Math.hypot(window[i * 3], window[i * 3 + 1]), 5);
+      }
+    }
+    expect(factors.size).toBeGreaterThan(5);
+  });
+
   test('squeeze: the gesture fills one stretch of the window, still (zero) before and after', () => {
     for (let seed = 0; seed < 20; seed++) {
       const z = zOf(augmentAligned(window, new Rng(seed), { ...still, squeeze: { chance: 1, length: [0.4, 0.6] } }));

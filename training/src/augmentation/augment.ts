@@ -16,6 +16,11 @@ export interface AugmentOptions {
   shift: number;
   /** Largest non-uniform warp (0 = none; must stay below 0.25 to keep time monotonic). */
   warp: number;
+  /**
+   * Vertical motion scaled against horizontal by a factor in this range, drawn log-uniformly: people differ in how
+   * upright they draw (the vertical share is what tells the classes apart, REFERENCE 7); absent = none.
+   */
+  vertical?: [number, number];
   /** Chance of mirroring the gesture (people draw O and Z in either direction). */
   mirror: number;
   /**
@@ -97,9 +102,11 @@ function randomRotation(rng: Rng, o: AugmentOptions): number[] {
   t[6] *= mirror;
   // Log-uniform, so a wide range treats halving and doubling alike.
   const amp = Math.exp(rng.uniform(Math.log(o.amplitude[0]), Math.log(o.amplitude[1])));
+  const vertical = o.vertical ? Math.exp(rng.uniform(Math.log(o.vertical[0]), Math.log(o.vertical[1]))) : 1;
   const r = new Array<number>(9);
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) r[i * 3 + j] = amp * (h[i * 3] * t[j] + h[i * 3 + 1] * t[3 + j] + h[i * 3 + 2] * t[6 + j]);
+    r[i * 3 + 2] *= vertical;
   }
   return r;
 }
