@@ -3,12 +3,17 @@ import type { Rng } from '../support/rng';
 /**
  * Augmentation for people who hold and move the wand differently (REFERENCE 7), applied to a
  * gravity-aligned window: a random heading (rotation about the vertical axis), a small tilt,
- * amplitude scaling, and a change of speed, pacing and start time.
+ * amplitude scaling (vertical against horizontal, and overall), and a change of speed, pacing and start time.
  */
 export interface AugmentOptions {
   /** Tilt standard deviation, radians. */
   tilt: number;
-  /** Amplitude factor range, as [min, max], drawn log-uniformly. */
+  /**
+   * Overall amplitude factor range, as [min, max], drawn log-uniformly. Both wand recipes scale each window to
+   * unit RMS afterwards, which cancels it (their inputs agree to 2e-7 with and without it): it only acts in a
+   * recipe without `rmsNormalize`. Kept in DEFAULT_AUGMENT because its draw is part of the stream the shipped
+   * edge model was trained with; scaling that survives RMS scaling is `vertical`.
+   */
   amplitude: [number, number];
   /** Overall speed factor range. */
   speed: [number, number];
