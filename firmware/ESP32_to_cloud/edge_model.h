@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define WAND_MODEL_NAME "wand-default"
-#define WAND_MODEL_VERSION "e64aa253b480-s1-80eb6b6c"
+#define WAND_MODEL_VERSION "e64aa253b480-s1-bb7c979d"
 #define WAND_NUM_CLASSES 3
 #define WAND_WINDOW_LENGTH 100
 #define WAND_SAMPLE_RATE_HZ 100
@@ -15,7 +15,7 @@
 /* 1: the pooled features are divided by their root-mean-square (gesture/src/energy.ts rmsNormalize). */
 #define WAND_RMS_NORMALIZE 1
 /* Offload when the top calibrated edge probability is below this (chosen on held-out people). */
-#define WAND_OFFLOAD_THRESHOLD 0.9134613f
+#define WAND_OFFLOAD_THRESHOLD 0.9676299f
 #define WAND_EDGE_NUM_LAYERS 4
 #define WAND_EDGE_NUM_WEIGHTS 2275
 #define WAND_EDGE_MAX_ACTIVATIONS 336
