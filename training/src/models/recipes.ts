@@ -78,7 +78,7 @@ const WAND_CLOUD: ModelRecipe = {
   }),
   preprocessing: () => [{ op: 'gravityAlign' }, { op: 'averagePool', factor: CLOUD_POOL_FACTOR }, { op: 'rmsNormalize' }],
   // Vertical motion scaled 0.7-1.4x against horizontal: +1.0 mean / +0.7 pooled over seeds 1 and 2 (LODO); 0.8-1.25
-  // and 0.6-1.65 gained less. The edge loses with it (0.809 vs 0.817) and keeps the default.
+  // and 0.6-1.65 gained less in seed 1. The edge loses with it (0.809 vs 0.817) and keeps the default.
   augment: { ...DEFAULT_AUGMENT, vertical: [0.7, 1.4] },
   // About 1000 AdamW steps of 64 on the pool (REFERENCE 7): one-cycle schedule, label smoothing 0.1.
   // Suspect recordings drawn at a quarter of the rate: +1.1 points mean over two seeds (LODO; drop was +0.9 in
