@@ -38,7 +38,13 @@ export class SerialLink implements WandLink {
   send(line: string): Promise<void> {
     if (this.closedReason) return Promise.reject(new Error(this.closedReason));
     return new Promise((resolve, reject) => {
-      this.port.write(`${line}\n`, (err) => (err ? reject(new Error(`cannot write to the port: ${err.message}`)) : this.port.drain(() => resolve())));
+      this.port.write(`${line}\n`, (err) => {
+        if (!err) return this.port.drain(() => resolve());
+        // A device that is gone (unplugged, pseudo-terminal closed) fails the write with EIO/ENXIO, often before
+        // serialport reports the close: it is the same event, so it ends the link with the same reason.
+        if (/\bE(IO|NXIO)\b/.test(err.message)) this.finish('the port disappeared (unplugged?)');
+        reject(new Error(this.closedReason ?? `cannot write to the port: ${err.message}`));
+      });
     });
   }
 
