@@ -100,7 +100,7 @@ export function applyPreprocessing(window: Window, steps: readonly Preprocessing
       case 'standardize':
         return standardize(w, step.mean, step.std);
       case 'rmsNormalize':
-        return rmsNormalize(w);
+        return rmsNormalize(w, step.keepLevel);
     }
   }, window);
 }

@@ -31,4 +31,19 @@ describe('rmsNormalize step', () => {
     expect(Math.sqrt(out.reduce((s, v) => s + v * v, 0) / out.length)).toBeCloseTo(1, 5);
     expect(() => parseManifest({ op: 'rmsNormalise' })).toThrow();
   });
+
+  test('keepLevel appends ln(RMS) as a fourth channel: the amplitude the scaling removes, the same at every step', () => {
+    const w = Float32Array.from({ length: 30 }, (_, i) => Math.sin(i / 3) * 0.4);
+    const plain = rmsNormalize(w);
+    const kept = rmsNormalize(w, true);
+    const tenth = rmsNormalize(w.map((v) => v / 10), true);
+    const rms = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+    expect(kept).toHaveLength(40);
+    for (let t = 0; t < 10; t++) {
+      for (let a = 0; a < 3; a++) expect(kept[t * 4 + a]).toBeCloseTo(plain[t * 3 + a], 6);
+      expect(kept[t * 4 + 3]).toBeCloseTo(Math.log(rms), 5);
+      expect(kept[t * 4 + 3] - tenth[t * 4 + 3]).toBeCloseTo(Math.log(10), 5);
+    }
+    expect(applyPreprocessing(w, [PreprocessingStepSchema.parse({ op: 'rmsNormalize', keepLevel: true })])).toEqual(kept);
+  });
 });

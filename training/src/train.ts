@@ -34,9 +34,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const personalPoints =
     heldOut.plan.kind === 'grouped' && options.curve.length > 0
-      ? personalisationCurve({ examples: set.data.examples, folds: heldOut.folds, oof: heldOut.oof, ks: options.curve, recipes, classes: set.data.labels.length, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress })
+      ? personalisationCurve({ examples: set.data.examples, folds: heldOut.folds, oof: heldOut.oof, ks: options.curve, classes: set.data.labels.length, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress })
       : [];
-  if (personalPoints.length) clock.end('personalisation curve (fine-tuning)');
+  if (personalPoints.length) clock.end('personalisation curve');
 
   const { final, seconds: finalTrainingSeconds } = trainFinalModels(set, recipes, options, progress, clock);
   const { manifest, parityMaxAbsDiff } = await writeModelFolder({ options, set, heldOut, personalPoints, final, finalTrainingSeconds, suspectPolicies });

@@ -36,17 +36,18 @@ describe('training draws', () => {
 });
 
 describe('fine-tuning on own recordings', () => {
-  test('draws them half of the time (FINE_TUNE), retraining from scratch a quarter', async () => {
+  test('draws them half of the time (FINE_TUNE), and only when fine-tuning a pooled model', async () => {
     await useWasmBackend();
     const data = loadTrainingData(SAMPLE, { groupBy: 'dataset', windowLength: WINDOW_LENGTH, minPerClass: 1 });
     const train = data.examples.slice(0, 192);
     const own = data.examples.slice(192, 198);
-    const request = { recipe: RECIPES.wand.edge, classes: data.labels.length, train, personal: own, seed: 1, epochs: 1 };
-    const scratch = trainModel(request);
-    // 192 pool draws + 64 own (a quarter of 256) = 4 steps of 64; fine-tuning 192 + 192 = 6.
-    expect(scratch.trainingSteps).toBe(4);
-    expect(trainModel({ ...request, from: scratch }).trainingSteps).toBe(Math.ceil((192 / (1 - FINE_TUNE.personalShare)) / 64));
+    const request = { recipe: RECIPES.wand.edge, classes: data.labels.length, train, seed: 1, epochs: 1 };
+    const pooled = trainModel(request);
+    // 192 pool draws = 3 steps of 64; fine-tuning 192 + 192 own = 6.
+    expect(pooled.trainingSteps).toBe(3);
+    expect(trainModel({ ...request, personal: own, from: pooled }).trainingSteps).toBe(Math.ceil((192 / (1 - FINE_TUNE.personalShare)) / 64));
     expect(FINE_TUNE.personalShare).toBe(0.5);
+    expect(() => trainModel({ ...request, personal: own })).toThrow(/fine-tune a pooled model/);
   });
 });
 

@@ -11,5 +11,6 @@ describe('firmwareInput (edge_model.h flags from the manifest edge steps)', () =
     expect(() => firmwareInput([{ op: 'gravityAlign' }, { op: 'rmsNormalize' }, { op: 'averagePool', factor: 4 }])).toThrow(/cannot run the edge preprocessing gravityAlign,rmsNormalize,averagePool/);
     expect(() => firmwareInput([{ op: 'standardize', mean: [0], std: [1] }])).toThrow(/cannot run/);
     expect(() => firmwareInput([])).toThrow(/cannot run/);
+    expect(() => firmwareInput([{ op: 'gravityAlign' }, { op: 'averagePool', factor: 4 }, { op: 'rmsNormalize', keepLevel: true }])).toThrow(/keepLevel/);
   });
 });

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { modelInput, parseManifest } from '../../gesture/src';
+import { loadModel, runBatch } from '../../service/src/model';
 import { sampleSubset } from './fixtures';
 import { REPO, tempDir } from './helpers';
 
@@ -57,7 +59,7 @@ describe('npm run train: rejected and suspect recordings are named, not only cou
 });
 
 describe('npm run train --personal', () => {
-  test("a user's own recordings are named in the report and part of the model's data fingerprint (its version)", async () => {
+  test("the final models are fine-tuned on a user's own recordings, which are named in the report and part of the data fingerprint (the version)", async () => {
     const data = sampleSubset(12, 3);
     const own = sampleSubset(3, 1);
     const common = ['--data', data, '--epochs', '1', '--curve', 'none', '--no-baseline', '--min-per-class', '5'];
@@ -67,6 +69,20 @@ describe('npm run train --personal', () => {
     const fingerprint = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).version.split('-')[0];
     expect(fingerprint(withOwn)).not.toBe(fingerprint(without));
     // Named relative to the repository when beside it (a clone in /tmp sees /tmp/wand-subset-* as ../), else absolute.
-    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(new RegExp(`Own recordings from \`[^\`]*${basename(own)}\` up-weighted to 25 % of draws\\.`));
+    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(new RegExp(`fine-tuned on the own recordings from \`[^\`]*${basename(own)}\` \\(9 recordings\\)`));
+    // The personal cloud model reads the level channel; the edge stays what the firmware runs.
+    const manifest = parseManifest(JSON.parse(readFileSync(join(withOwn, 'model.json'), 'utf8')));
+    expect(manifest.models.cloud.inputShape).toEqual([50, 4]);
+    expect(manifest.models.cloud.preprocessing.at(-1)).toEqual({ op: 'rmsNormalize', keepLevel: true });
+    expect(manifest.models.cloud.architecture).toMatch(/\[50x4\]/);
+    expect(manifest.models.edge?.inputShape).toEqual([25, 3]);
+    expect(manifest.models.edge?.preprocessing.at(-1)).toEqual({ op: 'rmsNormalize' });
+    // The service serves it as it is.
+    const served = await loadModel(withOwn);
+    const window = Float32Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? 9.81 : 0) + Math.sin(i / 7));
+    const probabilities = await runBatch(served, 1, Float32Array.from(modelInput(manifest, 'cloud', window)));
+    await served.session.release();
+    expect(probabilities).toHaveLength(3);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   }, 240000);
 });

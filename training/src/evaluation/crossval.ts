@@ -18,7 +18,6 @@ export interface OutOfFold {
 
 export interface CrossValRequest {
   examples: readonly Example[];
-  personal: readonly Example[];
   folds: Fold[];
   classes: number;
   /** Models to evaluate, by a key such as 'edge', 'cloud', 'baseline-cloud'. */
@@ -48,7 +47,6 @@ export function crossValidate(req: CrossValRequest): OutOfFold {
         recipe,
         classes: req.classes,
         train,
-        personal: req.personal,
         seed: req.seed + f * 7919,
         epochs: req.epochs,
         suspect: req.suspect,

@@ -34,9 +34,10 @@ export function evaluateHeldOut(set: TrainingSet, recipes: Record<string, ModelR
   const folds = options.maxFolds ? plan.folds.slice(0, options.maxFolds) : plan.folds;
   if (folds.length < plan.folds.length) warnings.push(`only ${folds.length} of ${plan.folds.length} folds were evaluated (--max-folds)`);
   const curveFolds = plan.kind === 'grouped' ? folds.length * options.curve.length : 0;
-  progress.stages(folds.length * Object.keys(recipes).length + curveFolds * 2 + 2);
+  // + the two final models, and their fine-tuning on the own recordings
+  progress.stages(folds.length * Object.keys(recipes).length + curveFolds * 2 + (set.personal.length > 0 ? 4 : 2));
 
-  const oof = crossValidate({ examples, personal: set.personal, folds, classes: c, recipes, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress });
+  const oof = crossValidate({ examples, folds, classes: c, recipes, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress });
   for (const [key, cost] of Object.entries(oof.cost)) clock.record({ stage: `cross-validation: ${key} (fitting)`, seconds: cost.seconds, steps: cost.steps });
   const rows = [...examples.keys()].filter((i) => oof.foldOf[i] >= 0);
   const figures: Record<string, ModelFigures> = {};

@@ -3,9 +3,10 @@ import type { OutOfFold } from './crossval';
 import type { Example, SuspectChoice } from '../data/data';
 import type { Fold } from '../data/folds';
 import { accuracy } from './metrics';
-import { FINE_TUNE, modelLogits, trainModel } from '../models/model-training';
+import { modelLogits } from '../models/model-training';
+import { personalise } from '../models/personalise';
 import type { Progress } from '../support/progress';
-import type { ModelRecipe, Role } from '../models/recipes';
+import type { Role } from '../models/recipes';
 import { Rng } from '../support/rng';
 
 /** Accuracy on held-out people after adding k of their own recordings per class (k = 0: none). */
@@ -22,7 +23,6 @@ export interface CurveRequest {
   folds: Fold[];
   oof: OutOfFold;
   ks: number[];
-  recipes: Record<Role, ModelRecipe>;
   classes: number;
   seed: number;
   epochs?: number;
@@ -35,9 +35,9 @@ const TEST_PER_CLASS = 5;
 
 /**
  * For each held-out person with enough recordings, set aside max(ks) recordings per class as
- * "their own", test on the rest, and fine-tune that fold's pooled model with the first k of them
- * drawn half of the time (FINE_TUNE). Every k is tested on the same recordings, so the points
- * are comparable. Fine-tuning (a few epochs) keeps the curve affordable; `--personal` retrains.
+ * "their own", test on the rest, and make that fold's pooled model theirs with the first k of them
+ * as `--personal` does (`personalise`). Every k is tested on the same recordings, so the points
+ * are comparable.
  */
 export function personalisationCurve(req: CurveRequest): CurvePoint[] {
   const maxK = Math.max(...req.ks);
@@ -68,15 +68,14 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
       const point = sums.get(k) as { edge: number; cloud: number; people: number };
       for (const role of ['edge', 'cloud'] as Role[]) {
         req.progress.stage(`${fold.name}: ${role} with ${k} own per class`);
-        const model = trainModel({
-          from: req.oof.models[f][role],
-          recipe: req.recipes[role],
+        const model = personalise({
+          model: req.oof.models[f][role],
+          pool: train,
+          own,
           classes: c,
-          train,
-          personal: own,
           seed: req.seed + f * 7919 + k,
           suspect: req.suspect,
-          epochs: req.epochs ? Math.min(req.epochs, FINE_TUNE.epochs) : undefined,
+          epochs: req.epochs,
           onEpoch: (e, total) => req.progress.epoch(e + 1, total),
         });
         point[role] += accuracy(softmaxRows(modelLogits(model, testExamples), c), labels, c);

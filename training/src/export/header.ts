@@ -25,6 +25,8 @@ export function firmwareInput(steps: readonly PreprocessingStep[]): FirmwareInpu
   if ((ops !== 'gravityAlign,averagePool' && ops !== 'gravityAlign,averagePool,rmsNormalize') || pool.op !== 'averagePool') {
     throw new Error(`the firmware cannot run the edge preprocessing ${ops}: it needs gravityAlign, averagePool[, rmsNormalize]`);
   }
+  const last = steps[2];
+  if (last?.op === 'rmsNormalize' && last.keepLevel) throw new Error('the firmware cannot run rmsNormalize with keepLevel (a fourth input channel)');
   return { poolFactor: pool.factor, rmsNormalize: steps.length === 3 };
 }
 

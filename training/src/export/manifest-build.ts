@@ -4,7 +4,7 @@ import type { HeldOutEvaluation } from '../evaluation/held-out';
 import type { CurvePoint } from '../evaluation/personal-curve';
 import type { SuspectPolicy } from '../data/data';
 import type { TrainedModel } from '../models/model-training';
-import type { NetworkWeights } from '../models/network';
+import { describeNetwork, parameterCount, type NetworkWeights } from '../models/network';
 import { SAMPLE_RATE_HZ, WINDOW_LENGTH, type Role } from '../models/recipes';
 import type { ModelFigures, TrainOptions } from '../train-types';
 import { ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
@@ -51,8 +51,9 @@ export function buildManifest(m: ManifestInputs): ModelManifest {
     inputShape: m.calibrated[role].spec.inputShape,
     preprocessing: m.final[role].steps,
     temperature: figures[role].temperature,
-    parameters: figures[role].parameters,
-    architecture: figures[role].architecture,
+    // The shipped network's own description: with --personal the cloud's input has the level channel.
+    parameters: parameterCount(m.calibrated[role].spec),
+    architecture: describeNetwork(m.calibrated[role].spec),
   });
   return parseManifest({
     schemaVersion: 1,

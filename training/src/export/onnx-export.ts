@@ -54,8 +54,12 @@ export function exportOnnx(weights: NetworkWeights, info: ExportInfo): Uint8Arra
   const [steps, channels] = weights.spec.inputShape;
   const k = weights.spec.rotations;
   if (k) {
-    // [N, T, 3] x [3, 3k] -> [N, T, k, 3] -> [k, N, T, 3] -> [k * N, T, 3]: heading-major, as predictiveLogits lays it out.
-    initializers.push(floatTensor('headings', [3, 3 * k], headingMatrix(k)), int64Tensor('headings_split_shape', [0, steps, k, 3]), int64Tensor('headings_batch_shape', [-1, steps, channels]));
+    // [N, T, C] x [C, Ck] -> [N, T, k, C] -> [k, N, T, C] -> [k * N, T, C]: heading-major, as predictiveLogits lays it out.
+    initializers.push(
+      floatTensor('headings', [channels, channels * k], headingMatrix(k, channels)),
+      int64Tensor('headings_split_shape', [0, steps, k, channels]),
+      int64Tensor('headings_batch_shape', [-1, steps, channels]),
+    );
     nodes.push(
       { opType: 'MatMul', name: 'headings_rotate', input: [current, 'headings'], output: ['headings_rotated'] },
       { opType: 'Reshape', name: 'headings_split', input: ['headings_rotated', 'headings_split_shape'], output: ['headings_split_out'] },

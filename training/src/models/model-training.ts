@@ -19,9 +19,8 @@ export interface TrainRequest {
   recipe: ModelRecipe;
   classes: number;
   train: readonly Example[];
-  /** A user's own recordings, drawn `personalShare` of the time (default PERSONAL_SHARE; fine-tuning: FINE_TUNE's). */
+  /** A user's own recordings, drawn FINE_TUNE.personalShare of the time; only when fine-tuning (`from`, see personalise.ts). */
   personal?: readonly Example[];
-  personalShare?: number;
   seed: number;
   /** Overrides the recipe's epoch count (quick runs and tests). */
   epochs?: number;
@@ -48,13 +47,10 @@ export function drawWeightsFor(pool: readonly Example[], ownCount: number, share
   return Float64Array.from([...raw.map((w) => (w / total) * poolShare), ...new Array<number>(ownCount).fill(ownCount > 0 ? share / ownCount : 0)]);
 }
 
-/** Share of the draws a user's own recordings get when a model is trained from scratch with them (REFERENCE 7). */
-export const PERSONAL_SHARE = 0.25;
-
 /**
  * Fine-tuning a pooled model on a user's recordings: a few epochs at a lower learning rate, the user's
  * recordings half of the draws (measured on the pool at 10 own per class: 0.932 against 0.909 at 25 %,
- * same cost; retraining from scratch keeps REFERENCE 7's 25 %, where the pool must still be learned).
+ * same cost). Retraining from scratch with them at REFERENCE 7's 25 % measured no better (training/README.md).
  */
 export const FINE_TUNE = { epochs: 8, learningRate: 1e-3, personalShare: 0.5 };
 
@@ -65,6 +61,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const { recipe } = req;
   const suspect = suspectPolicyOf(recipe, req.suspect);
   const personal = req.personal ?? [];
+  if (personal.length > 0 && !req.from) throw new Error('own recordings fine-tune a pooled model (personalise); they are not mixed into training from scratch');
   const rng = new Rng(req.seed);
   let pool = suspect === 'drop' ? req.train.filter((e) => e.warnings.length === 0) : [...req.train];
   let validation: Example[] = [];
@@ -78,7 +75,7 @@ export function trainModel(req: TrainRequest): TrainedModel {
   const steps = req.from ? req.from.steps : recipe.preprocessing(all);
   const build = inputBuilder(recipe, steps);
   const cached = recipe.augment ? null : all.map((e) => build(e, null));
-  const share = req.personalShare ?? (req.from ? FINE_TUNE.personalShare : PERSONAL_SHARE);
+  const share = FINE_TUNE.personalShare;
   const drawWeights = drawWeightsFor(pool, personal.length, share, recipe.fit.groupBalance ?? 0, suspect === 'down-weight' ? SUSPECT_DRAW_WEIGHT : 1);
   const epochs = req.epochs ?? (req.from ? FINE_TUNE.epochs : recipe.fit.epochs);
   const drawsPerEpoch = pool.length + (personal.length > 0 ? Math.round((pool.length * share) / (1 - share)) : 0);

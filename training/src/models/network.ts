@@ -52,11 +52,12 @@ export interface NetworkWeights {
 }
 
 /**
- * The `rotations` headings as one [3, 3 * k] matrix: row-vector samples times it give the k rotated copies
- * side by side (columns 3j..3j+2 = heading 2 pi j / k). The training forward pass and the ONNX graph share it.
+ * The `rotations` headings as one [C, C * k] matrix: row-vector samples times it give the k rotated copies
+ * side by side (columns Cj..Cj+C-1 = heading 2 pi j / k). Channels after the first three (x, y, z) are not
+ * directions and pass through unchanged. The training forward pass and the ONNX graph share it.
  */
-export function headingMatrix(k: number): Float32Array {
-  const m = new Float32Array(9 * k);
+export function headingMatrix(k: number, channels = 3): Float32Array {
+  const m = new Float32Array(channels * channels * k);
   for (let j = 0; j < k; j++) {
     const a = (2 * Math.PI * j) / k;
     const [c, s] = [Math.cos(a), Math.sin(a)];
@@ -66,7 +67,9 @@ export function headingMatrix(k: number): Float32Array {
       [-s, c, 0],
       [0, 0, 1],
     ];
-    for (let row = 0; row < 3; row++) for (let col = 0; col < 3; col++) m[row * 3 * k + 3 * j + col] = r[row][col];
+    const column = channels * j;
+    for (let row = 0; row < 3; row++) for (let col = 0; col < 3; col++) m[row * channels * k + column + col] = r[row][col];
+    for (let extra = 3; extra < channels; extra++) m[extra * channels * k + column + extra] = 1;
   }
   return m;
 }
@@ -272,8 +275,8 @@ export function predictiveLogits(net: TrainableNetwork, input: tf.Tensor3D, outp
   const k = net.spec.rotations;
   if (!k) return forward(net, input);
   const [n, steps, channels] = input.shape;
-  const headings = tf.tensor2d(headingMatrix(k), [3, 3 * k]);
-  const rotated = tf.reshape(tf.transpose(tf.reshape(tf.matMul(tf.reshape(input, [n * steps, channels]), headings), [n, steps, k, 3]), [2, 0, 1, 3]), [k * n, steps, 3]);
+  const headings = tf.tensor2d(headingMatrix(k, channels), [channels, channels * k]);
+  const rotated = tf.reshape(tf.transpose(tf.reshape(tf.matMul(tf.reshape(input, [n * steps, channels]), headings), [n, steps, k, channels]), [2, 0, 1, 3]), [k * n, steps, channels]);
   const logProbs = tf.reshape(tf.logSoftmax(forward(net, rotated as tf.Tensor3D)), [k, n, -1]);
   const logMean = tf.sub(tf.logSumExp(logProbs, 0), Math.log(k));
   return tf.div(logMean, outputTemperature) as tf.Tensor2D;

@@ -3,7 +3,8 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
-import { FINE_TUNE, PERSONAL_SHARE } from '../models/model-training';
+import { FINE_TUNE } from '../models/model-training';
+import { RECIPES } from '../models/recipes';
 import type { TrainOptions, TrainResult } from '../train-types';
 
 const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)} %`);
@@ -128,7 +129,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     '',
     `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${shown(options.data)}\`: ${r.data.examples.length} recordings, ` +
       `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
-      `${r.data.rejected.length} files rejected.${options.personal ? ` Own recordings from \`${shown(options.personal)}\` up-weighted to ${PERSONAL_SHARE * 100} % of draws.` : ''}`,
+      `${r.data.rejected.length} files rejected.${options.personal ? ` The final models are then fine-tuned on the own recordings from \`${shown(options.personal)}\` (${r.manifest.training?.personalRecordings} recordings) as the curve below measures it; the held-out figures are the pooled models'.` : ''}`,
     '',
     `**Evaluation:** ${m.metrics.evaluation}.`,
     ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
@@ -178,7 +179,8 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     lines.push(
       '## Accuracy vs own recordings',
       '',
-      `Each held-out person with enough recordings: the fold's model is fine-tuned for ${FINE_TUNE.epochs} epochs with k of their recordings per class at ${FINE_TUNE.personalShare * 100} % of draws; the rest are tested (the same test set for every k).`,
+      `Each held-out person with enough recordings: the fold's model is made theirs as \`--personal\` does, fine-tuned for ${FINE_TUNE.epochs} epochs with k of their recordings per class at ${FINE_TUNE.personalShare * 100} % of draws` +
+        `${RECIPES[options.model].cloud.personalLevel ? ' (the cloud\'s input first gains ln(RMS) as a channel, its weights starting at zero)' : ''}; the rest are tested (the same test set for every k).`,
       '',
       markdownTable([['own recordings per class', 'people', 'edge', 'cloud'], ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud)])]),
       '',
