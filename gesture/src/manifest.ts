@@ -36,7 +36,7 @@ const ModelFileSchema = z.object({
   file: z.string().min(1),
   inputName: z.string().min(1),
   outputName: z.string().min(1),
-  /** Input shape without the batch dimension, after preprocessing (e.g. [100, 3] or [25, 3]). */
+  /** Input shape without the batch dimension, after preprocessing (e.g. [100, 3], [25, 3], or [50, 4] with the level channel). */
   inputShape: z.array(z.number().int().positive()).min(1),
   /** Steps from the resampled raw window to this model's input. */
   preprocessing: z.array(PreprocessingStepSchema),

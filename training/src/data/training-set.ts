@@ -4,7 +4,7 @@ import { loadTrainingData, suspectCounts, type Example, type GroupBy, type Suspe
 /** The pool, the user's own recordings, and who has suspect recordings: what every later stage trains on. */
 export interface TrainingSet {
   data: TrainingData;
-  /** `--personal` recordings, grouped apart from the pool so no fold holds them out. */
+  /** `--personal` recordings (grouped apart from the pool): the final models are fine-tuned on them; the folds never see them. */
   personal: Example[];
   suspect: ReturnType<typeof suspectCounts>;
 }

@@ -16,6 +16,7 @@ export function withLevelRecipe(recipe: ModelRecipe): ModelRecipe {
       return { ...spec, inputShape: [spec.inputShape[0], spec.inputShape[1] + 1] };
     },
     preprocessing: (train) => levelSteps(recipe.preprocessing(train)),
+    // It has the channel: personalising this model again fine-tunes it as it is.
     personalLevel: false,
   };
 }

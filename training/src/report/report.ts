@@ -129,7 +129,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     '',
     `Trained by \`npm run train\` (recipe \`${options.model}\`, seed ${options.seed}) on \`${shown(options.data)}\`: ${r.data.examples.length} recordings, ` +
       `${r.data.groups.length} ${options.groupBy === 'dataset' ? 'datasets' : 'people'}, classes ${labels.map((l) => `${l} (${r.data.classCounts[l]})`).join(', ')}; ` +
-      `${r.data.rejected.length} files rejected.${options.personal ? ` The final models are then fine-tuned on the own recordings from \`${shown(options.personal)}\` (${r.manifest.training?.personalRecordings} recordings) as the curve below measures it; the held-out figures are the pooled models'.` : ''}`,
+      `${r.data.rejected.length} files rejected.${options.personal ? ` The final models are then fine-tuned on the own recordings from \`${shown(options.personal)}\` (${r.manifest.training?.personalRecordings} recordings) as the personalisation curve measures it; the held-out figures are the pooled models'.` : ''}`,
     '',
     `**Evaluation:** ${m.metrics.evaluation}.`,
     ...r.warnings.map((w) => `\n> **Warning:** ${w}`),
