@@ -7,7 +7,7 @@ import type { ModelRecipe } from './recipes';
  * The recipe of a model with the level channel: its last step, rmsNormalize, also keeps ln(RMS) as one more input
  * channel (gesture/src/energy.ts), and the network takes that channel.
  */
-export function withLevelRecipe(recipe: ModelRecipe): ModelRecipe {
+function withLevelRecipe(recipe: ModelRecipe): ModelRecipe {
   return {
     ...recipe,
     summary: `${recipe.summary}; fine-tuned for one person with ln(RMS) as an extra input channel`,
