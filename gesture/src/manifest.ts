@@ -73,7 +73,14 @@ export const ModelManifestSchema = z.object({
   offload: z.object({
     threshold: z.number().min(0).max(1),
     rule: z.string().min(1),
+    /** On people the training never saw. */
     expectedOffloadFraction: z.number().min(0).max(1),
+    /**
+     * A `--personal` model (fine-tuned on its user's recordings) keeps the threshold but is surer of that user, so
+     * it offloads less: the personalisation curve's share at the number of own recordings per class nearest this
+     * model's. Absent when the model is not personal or the curve was not measured.
+     */
+    personal: z.object({ ownPerClass: z.number().int().positive(), expectedOffloadFraction: z.number().min(0).max(1) }).optional(),
   }),
   /** Held-out figures; `evaluation` says how they were measured (e.g. grouped by person). */
   metrics: z

@@ -51,6 +51,7 @@ describe('model manifest', () => {
     expect(problem((m) => (m.labels = ['O', 'o']))).toMatch(/^x\/model.json: labels: labels must be unique/);
     expect(problem((m) => (m.labels = ['O']))).toMatch(/^x\/model.json: labels:/);
     expect(problem((m) => ((m.offload as { threshold: number }).threshold = 1.5))).toMatch(/offload.threshold/);
+    expect(problem((m) => ((m.offload as Record<string, unknown>).personal = { ownPerClass: 0, expectedOffloadFraction: 0.2 }))).toMatch(/offload.personal.ownPerClass/);
     expect(problem((m) => ((m.data as { fingerprint: string }).fingerprint = 'abc'))).toMatch(/data.fingerprint/);
     expect(problem((m) => delete (m.models as Record<string, unknown>).cloud)).toMatch(/models.cloud/);
     expect(

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { readManifest } from '../../gesture/src';
+import { renderPage } from '../src/page/model-card';
 import { PAGE_CSP } from '../src/routes/page';
 import type { RunningService } from '../src/server';
 import { MODEL_DIR, postJson, REPO_ROOT, sampleRecordings, startTestService } from './helpers';
@@ -124,5 +125,13 @@ describe('the page in headless Chromium', () => {
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'page.png'), fullPage: true });
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the model card of a personal model', () => {
+  it('says what the wand offloads for people the model has not seen and for the user it was fine-tuned for', () => {
+    const personal = { ...manifest, offload: { ...manifest.offload, expectedOffloadFraction: 0.43, personal: { ownPerClass: 10, expectedOffloadFraction: 0.214 } } };
+    expect(renderPage(personal, [])).toContain('43.0 % of gestures offloaded for people it has not seen; about 21.4 % for the user it was fine-tuned for, measured with 10 own recordings per class');
+    expect(renderPage(manifest, [])).not.toContain('fine-tuned for');
   });
 });

@@ -34,7 +34,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const personalPoints =
     heldOut.plan.kind === 'grouped' && options.curve.length > 0
-      ? personalisationCurve({ examples: set.data.examples, folds: heldOut.folds, oof: heldOut.oof, ks: options.curve, classes: set.data.labels.length, seed: options.seed, epochs: options.epochs, suspect: options.suspect, progress })
+      ? personalisationCurve({
+          examples: set.data.examples,
+          folds: heldOut.folds,
+          oof: heldOut.oof,
+          ks: options.curve,
+          classes: set.data.labels.length,
+          offload: { threshold: heldOut.cascade.choice.threshold, temperatures: { edge: heldOut.figures.edge.temperature, cloud: heldOut.figures.cloud.temperature } },
+          seed: options.seed,
+          epochs: options.epochs,
+          suspect: options.suspect,
+          progress,
+        })
       : [];
   if (personalPoints.length) clock.end('personalisation curve');
 

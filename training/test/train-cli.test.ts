@@ -60,9 +60,10 @@ describe('npm run train: rejected and suspect recordings are named, not only cou
 
 describe('npm run train --personal', () => {
   test("the final models are fine-tuned on a user's own recordings, which are named in the report and part of the data fingerprint (the version)", async () => {
-    const data = sampleSubset(12, 3);
+    // 8 recordings per class and person: enough for a personalisation curve at 2 own per class (and 5 to test).
+    const data = sampleSubset(24, 3);
     const own = sampleSubset(3, 1);
-    const common = ['--data', data, '--epochs', '1', '--curve', 'none', '--no-baseline', '--min-per-class', '5'];
+    const common = ['--data', data, '--epochs', '1', '--curve', '2', '--no-baseline', '--min-per-class', '5'];
     const [withOwn, without] = [tempDir('own'), tempDir('pool')];
     await run(TSX, [TRAIN, ...common, '--out', withOwn, '--personal', own], { cwd: REPO });
     await run(TSX, [TRAIN, ...common, '--out', without], { cwd: REPO });
@@ -77,6 +78,11 @@ describe('npm run train --personal', () => {
     expect(manifest.models.cloud.architecture).toMatch(/\[50x4\]/);
     expect(manifest.models.edge?.inputShape).toEqual([25, 3]);
     expect(manifest.models.edge?.preprocessing.at(-1)).toEqual({ op: 'rmsNormalize' });
+    // What it offloads for its user is the curve's figure at the nearest own count (3 per class: the point at 2).
+    const curve = manifest.metrics.personalisation as { perClass: number; offloadFraction: number }[];
+    expect(manifest.offload.personal).toEqual({ ownPerClass: 2, expectedOffloadFraction: curve.find((p) => p.perClass === 2)?.offloadFraction });
+    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(/offloads about [\d.]+ % of that user's gestures \(personalisation curve, 2 own recordings per class\)/);
+    expect(parseManifest(JSON.parse(readFileSync(join(without, 'model.json'), 'utf8'))).offload.personal).toBeUndefined();
     // The service serves it as it is.
     const served = await loadModel(withOwn);
     const window = Float32Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? 9.81 : 0) + Math.sin(i / 7));

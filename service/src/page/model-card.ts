@@ -16,6 +16,9 @@ export const availableCharts = (dir: string) => REPORT_CHARTS.filter((c) => exis
 
 const percent = (v: number | undefined): string => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : 'not measured');
 
+const offloadForItsUser = (personal: ModelManifest['offload']['personal']): string =>
+  personal ? ` for people it has not seen; about ${percent(personal.expectedOffloadFraction)} for the user it was fine-tuned for, measured with ${personal.ownPerClass} own recordings per class` : '';
+
 /**
  * The page for people, rendered once at start: the model card is static, everything live comes from
  * `/ui/page.js` (no inline script or style, so the page's CSP can forbid both). Every value from the
@@ -32,7 +35,7 @@ export function renderPage(manifest: ModelManifest, charts: readonly { file: str
     ['Held-out accuracy: edge', percent(metrics.edge?.accuracy)],
     ['Held-out accuracy: cascade', percent(metrics.cascade?.accuracy)],
     ['How it was measured', metrics.evaluation],
-    ['Offload threshold', `${(offload.threshold * 100).toFixed(1)} % edge confidence (${percent(offload.expectedOffloadFraction)} of gestures offloaded)`],
+    ['Offload threshold', `${(offload.threshold * 100).toFixed(1)} % edge confidence (${percent(offload.expectedOffloadFraction)} of gestures offloaded${offloadForItsUser(offload.personal)})`],
     ['Trained on', `${manifest.data.recordings} recordings from ${manifest.data.people} people`],
   ];
   const figures = charts

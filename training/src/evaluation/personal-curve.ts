@@ -1,4 +1,5 @@
 import { softmaxRows } from '../calibration/calibration';
+import { cascadeAt } from '../calibration/offload';
 import type { OutOfFold } from './crossval';
 import type { Example, SuspectChoice } from '../data/data';
 import type { Fold } from '../data/folds';
@@ -14,9 +15,15 @@ export interface CurvePoint {
   perClass: number;
   edge: number;
   cloud: number;
+  /** The two as the wand runs them: the class model's temperatures and offloading threshold, unchanged. */
+  cascade: number;
+  /** The share of gestures the wand then offloads: a personal edge is surer, so it asks less often. */
+  offloadFraction: number;
   /** People whose data allowed the measurement (enough recordings per class). */
   people: number;
 }
+
+type Scores = Omit<CurvePoint, 'perClass' | 'people'>;
 
 export interface CurveRequest {
   examples: readonly Example[];
@@ -24,6 +31,8 @@ export interface CurveRequest {
   oof: OutOfFold;
   ks: number[];
   classes: number;
+  /** The held-out evaluation's calibration and threshold, which a personal model keeps. */
+  offload: { threshold: number; temperatures: Record<Role, number> };
   seed: number;
   epochs?: number;
   suspect?: SuspectChoice;
@@ -42,8 +51,20 @@ const TEST_PER_CLASS = 5;
 export function personalisationCurve(req: CurveRequest): CurvePoint[] {
   const maxK = Math.max(...req.ks);
   const c = req.classes;
-  const sums = new Map<number, { edge: number; cloud: number; people: number }>();
-  for (const k of [0, ...req.ks]) sums.set(k, { edge: 0, cloud: 0, people: 0 });
+  const { threshold, temperatures } = req.offload;
+  const sums = new Map<number, Scores & { people: number }>();
+  for (const k of [0, ...req.ks]) sums.set(k, { edge: 0, cloud: 0, cascade: 0, offloadFraction: 0, people: 0 });
+  const add = (k: number, logits: Record<Role, Float32Array>, labels: Int32Array) => {
+    const edgeProbs = softmaxRows(logits.edge, c, temperatures.edge);
+    const cloudProbs = softmaxRows(logits.cloud, c, temperatures.cloud);
+    const cascade = cascadeAt({ edgeProbs, cloudProbs, labels, classes: c }, threshold);
+    const sum = sums.get(k) as Scores & { people: number };
+    sum.edge += accuracy(edgeProbs, labels, c);
+    sum.cloud += accuracy(cloudProbs, labels, c);
+    sum.cascade += cascade.accuracy;
+    sum.offloadFraction += cascade.offloadFraction;
+    sum.people += 1;
+  };
   req.folds.forEach((fold, f) => {
     const rng = new Rng(req.seed + 31 * f);
     const byClass = Array.from({ length: c }, (_, label) => rng.shuffle(fold.test.filter((i) => req.examples[i].label === label)));
@@ -54,19 +75,17 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
     }
     const test = present.flatMap((members) => members.slice(maxK));
     const testExamples = test.map((i) => req.examples[i]);
-    const labels = testExamples.map((e) => e.label);
-    const zero = sums.get(0) as { edge: number; cloud: number; people: number };
-    for (const role of ['edge', 'cloud'] as Role[]) {
+    const labels = Int32Array.from(testExamples, (e) => e.label);
+    const heldOut = (role: Role) => {
       const logits = new Float32Array(test.length * c);
       test.forEach((idx, j) => logits.set(req.oof.logits[role].subarray(idx * c, (idx + 1) * c), j * c));
-      zero[role] += accuracy(logits, labels, c);
-    }
-    zero.people += 1;
+      return logits;
+    };
+    add(0, { edge: heldOut('edge'), cloud: heldOut('cloud') }, labels);
     const train = fold.train.map((i) => req.examples[i]);
     for (const k of req.ks) {
       const own = present.flatMap((members) => members.slice(0, k)).map((i) => req.examples[i]);
-      const point = sums.get(k) as { edge: number; cloud: number; people: number };
-      for (const role of ['edge', 'cloud'] as Role[]) {
+      const personal = (role: Role) => {
         req.progress.stage(`${fold.name}: ${role} with ${k} own per class`);
         const model = personalise({
           model: req.oof.models[f][role],
@@ -78,12 +97,19 @@ export function personalisationCurve(req: CurveRequest): CurvePoint[] {
           epochs: req.epochs,
           onEpoch: (e, total) => req.progress.epoch(e + 1, total),
         });
-        point[role] += accuracy(softmaxRows(modelLogits(model, testExamples), c), labels, c);
-      }
-      point.people += 1;
+        return modelLogits(model, testExamples);
+      };
+      add(k, { edge: personal('edge'), cloud: personal('cloud') }, labels);
     }
   });
   return [...sums.entries()]
     .filter(([, s]) => s.people > 0)
-    .map(([perClass, s]) => ({ perClass, edge: s.edge / s.people, cloud: s.cloud / s.people, people: s.people }));
+    .map(([perClass, s]) => ({
+      perClass,
+      edge: s.edge / s.people,
+      cloud: s.cloud / s.people,
+      cascade: s.cascade / s.people,
+      offloadFraction: s.offloadFraction / s.people,
+      people: s.people,
+    }));
 }

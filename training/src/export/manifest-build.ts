@@ -34,6 +34,19 @@ const metricEntry = (f: ModelFigures) => ({
   eceAfterCrossFitted: f.eceAfterCrossFitted,
 });
 
+/**
+ * What the wand can expect to offload with a `--personal` model: the personalisation curve's point nearest the
+ * fewest own recordings any class has (the curve fine-tunes with k of every class).
+ */
+function personalOffload(set: TrainingSet, points: readonly CurvePoint[]) {
+  const measured = points.filter((p) => p.perClass > 0);
+  if (set.personal.length === 0 || measured.length === 0) return {};
+  const counts = set.data.labels.map((_, label) => set.personal.filter((e) => e.label === label).length).filter((n) => n > 0);
+  const fewest = Math.min(...counts);
+  const nearest = measured.reduce((best, p) => (Math.abs(p.perClass - fewest) < Math.abs(best.perClass - fewest) ? p : best));
+  return { personal: { ownPerClass: nearest.perClass, expectedOffloadFraction: nearest.offloadFraction } };
+}
+
 /** The model.json of a training run (its contract is gesture/src/manifest.ts), validated before it is written. */
 export function buildManifest(m: ManifestInputs): ModelManifest {
   const { options, set, heldOut } = m;
@@ -63,7 +76,7 @@ export function buildManifest(m: ManifestInputs): ModelManifest {
     labels: set.data.labels,
     input: { sampleRateHz: SAMPLE_RATE_HZ, windowLength: WINDOW_LENGTH, channels: ['x', 'y', 'z'], units: 'm/s^2' },
     models: { cloud: modelEntry('cloud'), edge: { ...modelEntry('edge'), header: EDGE_HEADER_FILE } },
-    offload: { threshold: choice.threshold, rule: choice.rule, expectedOffloadFraction: choice.offloadFraction },
+    offload: { threshold: choice.threshold, rule: choice.rule, expectedOffloadFraction: choice.offloadFraction, ...personalOffload(set, m.personalPoints) },
     metrics: {
       evaluation,
       cloud: metricEntry(figures.cloud),

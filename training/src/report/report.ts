@@ -144,7 +144,10 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     '## Offloading',
     '',
     `Threshold **${num(m.offload.threshold, 4)}** (${m.offload.rule}): ${pct(m.offload.expectedOffloadFraction)} of held-out gestures offloaded, cascade accuracy ${pct(r.cascade.accuracy)} vs cloud-only ${pct(cloudOnly)} and edge-only ${pct(edgeOnly)} (pooled). ` +
-      `Share of the edge-cloud gap recovered: ${recovered(0.1)} at 10 % offload, ${recovered(0.2)} at 20 %.`,
+      `Share of the edge-cloud gap recovered: ${recovered(0.1)} at 10 % offload, ${recovered(0.2)} at 20 %.` +
+      (m.offload.personal
+        ? ` Fine-tuned for its user, the model keeps this threshold and offloads about ${pct(m.offload.personal.expectedOffloadFraction)} of that user's gestures (personalisation curve, ${m.offload.personal.ownPerClass} own recordings per class).`
+        : ''),
     '',
     '![accuracy vs offload fraction](offload.svg)',
     '',
@@ -180,9 +183,12 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
       '## Accuracy vs own recordings',
       '',
       `Each held-out person with enough recordings: the fold's model is made theirs as \`--personal\` does, fine-tuned for ${FINE_TUNE.epochs} epochs with k of their recordings per class at ${FINE_TUNE.personalShare * 100} % of draws` +
-        `${RECIPES[options.model].cloud.personalLevel ? ' (the cloud\'s input first gains ln(RMS) as a channel, its weights starting at zero)' : ''}; the rest are tested (the same test set for every k).`,
+        `${RECIPES[options.model].cloud.personalLevel ? ' (the cloud\'s input first gains ln(RMS) as a channel, its weights starting at zero)' : ''}; the rest are tested (the same test set for every k). The cascade keeps the class model's temperatures and threshold, as a personal model does.`,
       '',
-      markdownTable([['own recordings per class', 'people', 'edge', 'cloud'], ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud)])]),
+      markdownTable([
+        ['own recordings per class', 'people', 'edge', 'cloud', 'cascade', 'offloaded'],
+        ...r.personal.map((p) => [String(p.perClass), String(p.people), pct(p.edge), pct(p.cloud), pct(p.cascade), pct(p.offloadFraction)]),
+      ]),
       '',
       '![accuracy vs own recordings](personalisation.svg)',
       '',
