@@ -104,6 +104,19 @@ describe('the Azure ML command job request', () => {
     expect(p.command).toContain("--name wand-default --epochs 10 --classes 'O,V Z'");
   });
 
+  it("personal: both inputs, the pool trained on and the student's own recordings fine-tuned in", async () => {
+    const { sent } = await serialised({ ...base, data: 'personal' });
+    const p = sent.properties;
+    expect(Object.keys(p.inputs).sort()).toEqual(['own', 'pool']);
+    expect(p.command).toContain('ln -s "${{inputs.own}}" .wand-data/own');
+    expect(p.command).toContain('ln -s "${{inputs.pool}}" .wand-data/pool');
+    expect(p.command).toContain('npm run train -- --data .wand-data/pool --personal .wand-data/own --out "${{outputs.model}}" --name wand-default');
+    // data:used records both, as for `both`.
+    expect(p.command).toContain('--input "own=${{inputs.own}}"');
+    expect(p.command).toContain('--input "pool=${{inputs.pool}}"');
+    expect(() => buildTrainJob({ ...base, outputs: STACK_OUTPUTS, data: 'personal' })).toThrow(/--data personal needs the class pool/);
+  });
+
   it('pool only reads the pool; a stack without a class pool stops before any request', async () => {
     const { sent } = await serialised({ ...base, data: 'pool' });
     expect(Object.keys(sent.properties.inputs)).toEqual(['pool']);
@@ -152,6 +165,23 @@ describe('npm run train:azureml -- --dry-run --json', () => {
     };
     expect(inputsOf(WITH_POOL)).toEqual(['own', 'pool']);
     expect(inputsOf(STACK_OUTPUTS)).toEqual(['own']);
+  });
+
+  it('--data auto on a stack with a class pool trains on the pool and fine-tunes on the student\'s own recordings', () => {
+    const file = join(work, 'auto-personal.json');
+    writeFileSync(file, JSON.stringify(WITH_POOL));
+    const { body } = JSON.parse(run(['--outputs', file, '--dry-run', '--json']).stdout) as { body: SentJob & { properties: { tags: Record<string, string> } } };
+    expect(body.properties.command).toContain('--data .wand-data/pool --personal .wand-data/own');
+    expect(body.properties.tags.data).toBe('personal');
+  });
+
+  it.each(['--personal', '--data=somewhere', '--out', '--name'])('refuses %s among the training options: the job sets it', (option) => {
+    const file = join(work, 'taken.json');
+    writeFileSync(file, JSON.stringify(WITH_POOL));
+    const result = run(['--outputs', file, '--dry-run', '--json', '--', option, 'x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${option.split('=')[0]} is set by the job`);
+    expect(result.stdout).toBe('');
   });
 
   it('refuses a bad option or a stack without the outputs it needs, in one line', () => {

@@ -81,6 +81,16 @@ describe('train:azureml --local against Azurite', () => {
     expect(folder.files.map((f) => f.relativePath)).toContain(DATA_USED_FILE);
   });
 
+  it("--data personal trains on the pool and fine-tunes on the student's own uploads", async () => {
+    const dir = await runLocal({ outputs, data: 'personal', trainArgs: SMALL, workDir: join(azurite.work, 'personal'), repoRoot: REPO, connect });
+    const manifest = readManifest(dir);
+    expect(manifest.training?.personalRecordings).toBe(36);
+    expect(manifest.data.recordings).toBe(72);
+    // The personal cloud model has the level channel (training/src/models/personalise.ts).
+    expect(manifest.models.cloud.inputShape).toEqual([50, 4]);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/fine-tuned on the own recordings from `[^`]*personal\/data\/own` \(36 recordings\)/);
+  }, 180_000);
+
   it('says when an input holds no recordings, and when the stack has no class pool', async () => {
     await expect(runLocal({ outputs: { ...outputs, gestureContainer: 'empty' }, data: 'own', trainArgs: SMALL, workDir: join(azurite.work, 'empty'), repoRoot: REPO, connect })).rejects.toThrow(
       'input own (container empty) holds no recordings: npm run data:upload first',

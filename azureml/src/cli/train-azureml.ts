@@ -16,11 +16,13 @@ import { gitCommit, provenanceTags } from '../registry/provenance';
 import { readStackOutputs, stackOptions, stackSource } from './connect';
 
 const USAGE = `usage: npm run train:azureml -- --stack <stack> | --outputs <outputs.json>
-  [--compute serverless|<compute name>] [--data auto|own|pool|both] [--dry-run --json] [--local [--work <dir>]]
+  [--compute serverless|<compute name>] [--data auto|own|pool|both|personal] [--dry-run --json] [--local [--work <dir>]]
   [--no-register] [--json-out <file>] [-- <npm run train options, e.g. --epochs 10>]`;
 
 const REPO = resolve(__dirname, '..', '..', '..');
-const DATA = ['auto', 'own', 'pool', 'both'] as const;
+const DATA = ['auto', 'own', 'pool', 'both', 'personal'] as const;
+/** `npm run train` options the job's command sets (`trainSteps`). */
+const JOB_SETS = ['--data', '--personal', '--out', '--name'];
 
 const jobNameNow = (): string => `wand-train-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 6)}`;
 
@@ -44,7 +46,14 @@ async function main(): Promise<number> {
     },
   });
   if (!DATA.includes(values.data as (typeof DATA)[number])) {
-    console.error(`--data must be auto, own, pool or both, got "${values.data}"\n${USAGE}`);
+    console.error(`--data must be auto, own, pool, both or personal, got "${values.data}"\n${USAGE}`);
+    return 2;
+  }
+  // The job sets these itself: its recordings are its inputs (a folder of this machine means nothing there), its
+  // output is the job's, and the name is the stack's model.
+  const taken = positionals.find((a) => JOB_SETS.some((option) => a === option || a.startsWith(`${option}=`)));
+  if (taken) {
+    console.error(`${taken.split('=')[0]} is set by the job (recordings: train:azureml's --data, e.g. personal = the pool fine-tuned on your own)\n${USAGE}`);
     return 2;
   }
   if (!/^(serverless|[A-Za-z][A-Za-z0-9-]{1,31})$/.test(values.compute as string)) {
@@ -52,8 +61,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const outputs = readStackOutputs(stackSource(values));
-  // auto: the class pool too when the stack has one, so a student outside a class trains on their own data.
-  const data: DataChoice = values.data === 'auto' ? (outputs.poolDatastore && outputs.poolContainer ? 'both' : 'own') : (values.data as DataChoice);
+  // auto: on a stack with a class pool, a model of the pool made this student's (their stack serves their wand);
+  // a student outside a class trains on their own data.
+  const data: DataChoice = values.data === 'auto' ? (outputs.poolDatastore && outputs.poolContainer ? 'personal' : 'own') : (values.data as DataChoice);
   const commit = gitCommit();
   const jobName = jobNameNow();
   const jobBody = (snapshot: CodeSnapshot) =>

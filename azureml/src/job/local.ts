@@ -52,7 +52,7 @@ export async function runLocal(options: LocalRunOptions): Promise<string> {
     localInputs[name] = dir;
   }
   const modelDir = join(workDir, 'model');
-  const steps = trainSteps(outputs, inputs, options.trainArgs, join(workDir, 'data')).map((s) => substitute(s, localInputs, modelDir));
+  const steps = trainSteps(outputs, options.data, options.trainArgs, join(workDir, 'data')).map((s) => substitute(s, localInputs, modelDir));
   const child = spawn('sh', ['-c', ['set -e', ...steps].join('\n')], { cwd: options.repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the job's command failed locally (exit ${code}); its output is above`);
