@@ -92,6 +92,11 @@ describe('train:azureml --local against Azurite', () => {
   }, 180_000);
 
   it('says when an input holds no recordings, and when the stack has no class pool', async () => {
+    // A blob that is not a recording does not count.
+    await connect('empty').getBlockBlobClient('notes.txt').upload('not a recording', 15);
+    await expect(
+      runLocal({ outputs: { ...outputs, poolContainer: 'empty' }, data: 'personal', trainArgs: SMALL, workDir: join(azurite.work, 'empty-pool'), repoRoot: REPO, connect }),
+    ).rejects.toThrow('input pool (container empty) holds no recordings: npm run data:upload first');
     await expect(runLocal({ outputs: { ...outputs, gestureContainer: 'empty' }, data: 'own', trainArgs: SMALL, workDir: join(azurite.work, 'empty'), repoRoot: REPO, connect })).rejects.toThrow(
       'input own (container empty) holds no recordings: npm run data:upload first',
     );

@@ -7,6 +7,7 @@ import { runCli } from '../../../delivery/src/cli/run';
 import { mlClient, registryTarget, stackContainer } from '../clients';
 import { codeSnapshot, codeVersion, type CodeSnapshot } from '../job/codeSnapshot';
 import { buildTrainJob, codeVersionId, environmentVersionId, type DataChoice } from '../job/commandJob';
+import { requireRecordings } from '../job/inputs';
 import { runLocal } from '../job/local';
 import { trainInAzure, type WorkspaceClients } from '../job/submit';
 import { transferBar } from '../progress';
@@ -99,6 +100,7 @@ async function main(): Promise<number> {
       logs: connect('azureml'),
       progress: transferBar('Uploading code'),
     };
+    await requireRecordings(outputs, data, connect);
     const snapshot = codeSnapshot(REPO);
     modelDir = mkdtempSync(join(tmpdir(), `${jobName}-`));
     await trainInAzure(ws, outputs, { jobName, repoRoot: REPO, snapshot, body: jobBody(snapshot), outDir: modelDir, watch: { pollMs: 15_000, print: (l) => console.log(l) } });

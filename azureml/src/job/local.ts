@@ -1,10 +1,10 @@
-import type { ContainerClient } from '@azure/storage-blob';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { downloadRecordings } from '../../../datasync/src/download';
-import { poolLocation, type StackOutputs } from '../stack/outputs';
-import { DataChoiceError, dataInputs, trainSteps, type DataChoice } from './commandJob';
+import type { StackOutputs } from '../stack/outputs';
+import { dataInputs, trainSteps, type DataChoice } from './commandJob';
+import { inputContainer, requireRecordings, type ConnectContainer } from './inputs';
 
 export interface LocalRunOptions {
   outputs: StackOutputs;
@@ -14,16 +14,7 @@ export interface LocalRunOptions {
   workDir: string;
   /** The repository root: the job's code snapshot, with its dependencies already installed. */
   repoRoot: string;
-  /** A client for a blob container: the stack's own, or another account's (the class pool); Azurite in tests. */
-  connect: (container: string, accountUrl?: string) => ContainerClient;
-}
-
-/** Which blob container each job input is: the student's gestures container and the class pool. */
-function inputContainer(o: StackOutputs, input: string): { container: string; accountUrl?: string } {
-  if (input === 'own') return { container: o.gestureContainer };
-  const pool = poolLocation(o);
-  if (!pool) throw new DataChoiceError('the class pool needs the stack output poolContainer, and this stack has none: use --data own');
-  return pool;
+  connect: ConnectContainer;
 }
 
 /** `${{inputs.X}}` and `${{outputs.model}}` as Azure ML fills them in, with this machine's folders. */
@@ -41,6 +32,7 @@ export function substitute(step: string, inputs: Record<string, string>, modelDi
  */
 export async function runLocal(options: LocalRunOptions): Promise<string> {
   const { outputs, workDir } = options;
+  await requireRecordings(outputs, options.data, options.connect);
   const inputs = dataInputs(outputs, options.data);
   const localInputs: Record<string, string> = {};
   for (const name of Object.keys(inputs)) {
@@ -48,7 +40,6 @@ export async function runLocal(options: LocalRunOptions): Promise<string> {
     const source = inputContainer(outputs, name);
     const report = await downloadRecordings({ container: options.connect(source.container, source.accountUrl), dir, owners: [] });
     if (report.failed.length > 0) throw new Error(`downloading input ${name} failed for ${report.failed.length} files, first: ${report.failed[0].path}: ${report.failed[0].reason}`);
-    if (report.transferred.length + report.unchanged.length === 0) throw new Error(`input ${name} (container ${source.container}) holds no recordings: npm run data:upload first`);
     localInputs[name] = dir;
   }
   const modelDir = join(workDir, 'model');
