@@ -89,8 +89,8 @@ const WAND_CLOUD: ModelRecipe = {
   // Suspect recordings drawn at a quarter of the rate: +1.1 points mean over two seeds (LODO; drop was +0.9 in
   // seed 1), gained on the people with sound captures; the edge loses with either policy and keeps them.
   fit: { epochs: 18, batchSize: 64, learningRate: 3e-3, finalLearningRate: 3e-5, warmupFraction: 0.3, weightDecay: 0.01, labelSmoothing: 0.1, suspect: 'down-weight' },
-  // With the level channel, fine-tuning at 10 own per class reached 0.941 against 0.929 (11 people, seed 1), nobody
-  // lower; the class model, and so every held-out figure, is unchanged. 16 epochs: 0.943 for twice the time.
+  // With the level channel, fine-tuning at 10 own per class reached 0.941 against 0.929 (11 people, seed 1, lr 1e-3),
+  // nobody lower; the class model, and so every held-out figure, is unchanged. 16 epochs: 0.943 for twice the time.
   personalLevel: true,
 };
 
