@@ -39,7 +39,8 @@ export interface ReadOptions extends ParseOptions {
 }
 
 const isDir = (p: string): boolean => statSync(p).isDirectory();
-const isCsv = (name: string): boolean => name.toLowerCase().endsWith('.csv');
+/** A recording's file name, as the loader reads them (the Azure ML pre-check counts them the same way). */
+export const isCsv = (name: string): boolean => name.toLowerCase().endsWith('.csv');
 const sortedEntries = (dir: string): string[] => readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
 
 /** A dataset folder is one whose sub-folders hold CSV files directly: `<dataset>/<class>/*.csv`. */

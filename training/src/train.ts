@@ -40,7 +40,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           oof: heldOut.oof,
           ks: options.curve,
           classes: set.data.labels.length,
-          offload: { threshold: heldOut.cascade.choice.threshold, temperatures: { edge: heldOut.figures.edge.temperature, cloud: heldOut.figures.cloud.temperature } },
+          offload: heldOut.offload,
           seed: options.seed,
           epochs: options.epochs,
           suspect: options.suspect,

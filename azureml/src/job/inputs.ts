@@ -1,4 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import { isCsv } from '../../../gesture/src';
 import { describeError } from '../../../datasync/src/remote';
 import { poolLocation, type StackOutputs } from '../stack/outputs';
 import { DataChoiceError, dataInputs, type DataChoice } from './commandJob';
@@ -15,7 +16,7 @@ export function inputContainer(o: StackOutputs, input: string): { container: str
 }
 
 async function holdsRecordings(container: ContainerClient): Promise<boolean> {
-  for await (const blob of container.listBlobsFlat()) if (blob.name.toLowerCase().endsWith('.csv')) return true;
+  for await (const blob of container.listBlobsFlat()) if (isCsv(blob.name)) return true;
   return false;
 }
 

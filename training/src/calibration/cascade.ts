@@ -1,6 +1,13 @@
 import { groupedAccuracy, predictions } from '../evaluation/metrics';
 import { softmaxRows } from './calibration';
+import type { Role } from '../models/recipes';
 import { cascadeCurve, chooseThreshold, oracleAccuracy, type CascadeInputs, type OffloadRule } from './offload';
+
+/** What the exported models keep from the held-out stage: each one's temperature and the edge-confidence threshold. */
+export interface OffloadSettings {
+  threshold: number;
+  temperatures: Record<Role, number>;
+}
 
 /**
  * The offloading stage on held-out predictions: calibrated probabilities of both models, the threshold

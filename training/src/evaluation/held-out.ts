@@ -1,5 +1,5 @@
 import { reliability, softmaxRows } from '../calibration/calibration';
-import { heldOutCascade } from '../calibration/cascade';
+import { heldOutCascade, type OffloadSettings } from '../calibration/cascade';
 import type { TrainingSet } from '../data/training-set';
 import { planFolds, type Fold, type FoldPlan } from '../data/folds';
 import type { ModelRecipe, Role } from '../models/recipes';
@@ -18,6 +18,7 @@ export interface HeldOutEvaluation {
   oof: OutOfFold;
   figures: Record<string, ModelFigures>;
   cascade: ReturnType<typeof heldOutCascade>;
+  offload: OffloadSettings;
   summary: Pick<TrainResult, 'cascade' | 'curve' | 'oracle' | 'reliability'>;
   warnings: string[];
 }
@@ -45,7 +46,8 @@ export function evaluateHeldOut(set: TrainingSet, recipes: Record<string, ModelR
 
   const labels = Int32Array.from(rows, (i) => examples[i].label);
   const logits = { edge: subset(oof.logits.edge, rows, c), cloud: subset(oof.logits.cloud, rows, c) };
-  const cascade = heldOutCascade(logits, { edge: figures.edge.temperature, cloud: figures.cloud.temperature }, labels, rows.map((i) => examples[i].group), c, options.offload);
+  const temperatures = { edge: figures.edge.temperature, cloud: figures.cloud.temperature };
+  const cascade = heldOutCascade(logits, temperatures, labels, rows.map((i) => examples[i].group), c, options.offload);
   clock.end(`cross-validation, ${folds.length} folds x ${Object.keys(recipes).length} models (all, incl. fitting above), calibration, threshold`);
 
   const { choice } = cascade;
@@ -58,5 +60,5 @@ export function evaluateHeldOut(set: TrainingSet, recipes: Record<string, ModelR
       cloud: { before: reliability(softmaxRows(logits.cloud, c), labels, c), after: reliability(cascade.cascadeData.cloudProbs, labels, c) },
     },
   };
-  return { plan, folds, oof, figures, cascade, summary, warnings };
+  return { plan, folds, oof, figures, cascade, offload: { threshold: choice.threshold, temperatures }, summary, warnings };
 }

@@ -1,4 +1,5 @@
 import { softmaxRows } from '../calibration/calibration';
+import type { OffloadSettings } from '../calibration/cascade';
 import { cascadeAt } from '../calibration/offload';
 import type { OutOfFold } from './crossval';
 import type { Example, SuspectChoice } from '../data/data';
@@ -32,7 +33,7 @@ export interface CurveRequest {
   ks: number[];
   classes: number;
   /** The held-out evaluation's calibration and threshold, which a personal model keeps. */
-  offload: { threshold: number; temperatures: Record<Role, number> };
+  offload: OffloadSettings;
   seed: number;
   epochs?: number;
   suspect?: SuspectChoice;
