@@ -7,5 +7,6 @@ export * from './preprocess';
 export * from './energy';
 export * from './manifest';
 export * from './quality';
+export * from './separability';
 export * from './golden';
 export * from './registryRecord';

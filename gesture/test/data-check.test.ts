@@ -36,6 +36,7 @@ describe('npm run data:check', () => {
       people: 3,
       rejected: [{ path: join(dir, 'V/output_V_ann_2_20250101_101010.csv'), reason: '1 rows, fewer than the minimum of 40' }],
       suspect: [{ path: join(dir, 'O/output_O_cat_1_20250101_101010.csv'), warnings: [{ code: 'no-motion', message: expect.stringMatching(/^only 0\.05 g of motion/) }] }],
+      separability: [],
     });
   });
 
@@ -49,5 +50,41 @@ describe('npm run data:check', () => {
     const missing = spawnSync(TSX, [CLI, join(dir, 'nope')], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/data:check: .*nope/);
+  });
+
+  it('names the people whose gestures look alike, and only them', () => {
+    const people = mkdtempSync(join(tmpdir(), 'wand-alike-'));
+    // dan draws every gesture as the same vertical stroke; eve's O is vertical and her V sideways.
+    const stroke = (axis: 'x' | 'z', i: number) =>
+      ['timestamp,x,y,z', ...Array.from({ length: 101 }, (_, t) => {
+        const m = 4 * Math.sin((2 * Math.PI * t) / 100) + 0.3 * Math.sin(0.7 * t * (i + 1));
+        return `${t * 10},${axis === 'x' ? m.toFixed(2) : '0.2'},0,${(9.81 + (axis === 'z' ? m : 0)).toFixed(2)}`;
+      })].join('\n');
+    for (let i = 0; i < 8; i++) {
+      for (const [rel, text] of [
+        [`O/output_O_dan_${i}_20250101_101010.csv`, stroke('z', i)],
+        [`V/output_V_dan_${i}_20250101_101010.csv`, stroke('z', i + 8)],
+        [`O/output_O_eve_${i}_20250101_101010.csv`, stroke('z', i)],
+        [`V/output_V_eve_${i}_20250101_101010.csv`, stroke('x', i)],
+      ]) {
+        mkdirSync(join(people, rel, '..'), { recursive: true });
+        writeFileSync(join(people, rel), text);
+      }
+    }
+    try {
+      const out = JSON.parse(execFileSync(TSX, [CLI, people, '--json'], { encoding: 'utf8' }));
+      const name = people.split('/').pop();
+      expect(out.separability).toEqual([
+        { person: `${name}/dan`, compared: 16, agreement: expect.any(Number), confused: ['O', 'V'], warning: expect.stringMatching(/^gestures look alike/) },
+        { person: `${name}/eve`, compared: 16, agreement: 1 },
+      ]);
+      expect(out.separability[0].agreement).toBeLessThan(0.85);
+      const text = execFileSync(TSX, [CLI, people], { encoding: 'utf8' });
+      expect(text).toMatch(/1 of 2 people judged have gestures that look alike/);
+      expect(text).toMatch(new RegExp(`${name}/dan: gestures look alike: a recording's nearest neighbour shows the same gesture \\d+ % of the time, O and V most`));
+      expect(text).not.toMatch(/eve: gestures look alike/);
+    } finally {
+      rmSync(people, { recursive: true, force: true });
+    }
   });
 });

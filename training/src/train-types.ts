@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../../gesture/src';
+import type { ModelManifest, Separability } from '../../gesture/src';
 import type { ReliabilityBin } from './calibration/calibration';
 import type { cascadeCurve, OffloadRule } from './calibration/offload';
 import type { GroupBy, suspectCounts, SuspectChoice, SuspectPolicy, TrainingData } from './data/data';
@@ -66,8 +66,10 @@ export interface TrainResult {
   parityMaxAbsDiff: number;
   reliability: Record<Role, { before: ReliabilityBin[]; after: ReliabilityBin[] }>;
   data: TrainingData;
-  /** Per person: recordings, suspect ones, and the count per warning code. */
+  /** Per person (own recordings as `personal:` groups): recordings, suspect ones, and the count per warning code. */
   suspect: ReturnType<typeof suspectCounts>;
+  /** Per person with enough recordings to judge: how well their gestures tell apart (gesture/src/separability.ts). */
+  separability: Record<string, Separability>;
   /** What each model's training did with them (`--suspect`, or each recipe's own choice). */
   suspectPolicies: Record<Role, SuspectPolicy>;
   warnings: string[];

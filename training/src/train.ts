@@ -63,6 +63,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     parityMaxAbsDiff,
     data: set.data,
     suspect: set.suspect,
+    separability: set.separability,
     suspectPolicies,
     warnings: heldOut.warnings,
     stageTimes: clock.times,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readDatasets, type DatasetRead } from '../dataset';
 import { recordingWarnings } from '../quality';
+import { separabilityByGroup, separabilityWarning } from '../separability';
 import { DEFAULT_MIN_ROWS } from '../recording';
 
 const USAGE = 'usage: npm run data:check -- <dir> [--json] [--min-rows N]';
@@ -27,6 +28,10 @@ function summarise(read: DatasetRead) {
   return { classes, people: people.size, datasets };
 }
 
+/** Per person with enough recordings to judge: can their gestures be told apart (`src/separability.ts`)? */
+const separabilityByPerson = (read: DatasetRead) =>
+  [...separabilityByGroup(read.recordings, (r) => r.personId)].map(([person, s]) => ({ person, ...s, warning: separabilityWarning(s) }));
+
 function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -48,9 +53,10 @@ function main(): number {
   const suspect = read.recordings
     .map((r) => ({ path: r.path, warnings: recordingWarnings(r.samples) }))
     .filter((s) => s.warnings.length > 0);
+  const separable = separabilityByPerson(read);
   if (values.json) {
     const rejected = read.rejected.map(({ path, reason }) => ({ path, reason }));
-    console.log(JSON.stringify({ recordings: read.recordings.length, classes, people, rejected, suspect }));
+    console.log(JSON.stringify({ recordings: read.recordings.length, classes, people, rejected, suspect, separability: separable }));
   } else {
     for (const [name, d] of datasets) {
       const counts = Object.entries(d.classes).map(([label, n]) => `${label}: ${n}`).join(', ');
@@ -62,6 +68,11 @@ function main(): number {
     if (suspect.length > 0) {
       console.log(`\n${suspect.length} usable but suspect (worth recording again):`);
       for (const s of suspect) console.log(`suspect ${s.path}: ${s.warnings.map((w) => w.message).join('; ')}`);
+    }
+    const alike = separable.filter((s) => s.warning);
+    if (alike.length > 0) {
+      console.log(`\n${alike.length} of ${separable.length} people judged have gestures that look alike (models will confuse them too):`);
+      for (const s of alike) console.log(`${s.person}: ${s.warning}`);
     }
   }
   return read.recordings.length > 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { SEPARABILITY_RULES, separabilityWarning } from '../../../gesture/src';
 import type { ReliabilityBin } from '../calibration/calibration';
 import { confusionChart, lineChart, reliabilityChart, renderSvg, type Line } from './charts';
 import { cascadeAt } from '../calibration/offload';
@@ -167,14 +168,20 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     markdownTable(perGroupRows),
     '',
   ];
-  const suspectRows = Object.entries(r.suspect).map(([g, s]) => [g, String(s.recordings), String(s.suspect), Object.entries(s.codes).map(([code, n]) => `${code}: ${n}`).join(', ') || '-']);
+  const apart = (g: string) => {
+    const s = r.separability[g];
+    return s ? `${(s.agreement * 100).toFixed(0)} %${separabilityWarning(s) ? ' (look alike)' : ''}` : '-';
+  };
+  const qualityRows = Object.entries(r.suspect).map(([g, s]) => [g, String(s.recordings), String(s.suspect), Object.entries(s.codes).map(([code, n]) => `${code}: ${n}`).join(', ') || '-', apart(g)]);
   lines.push(
-    '## Suspect recordings',
+    '## Recording quality',
     '',
     `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training \`--suspect ${options.suspect}\`: edge ${r.suspectPolicies.edge}, cloud ${r.suspectPolicies.cloud} ` +
-      '(held-out people are always scored on all their recordings). Worth recording again rather than guessing.',
+      '(held-out people are always scored on all their recordings; own recordings, `personal:`, are all fine-tuned on). ' +
+      `"Gestures tell apart": how often a recording's nearest neighbour among the person's own shows the same gesture (gesture/src/separability.ts; "-": fewer than ${SEPARABILITY_RULES.minPerClass} per class); ` +
+      `below ${SEPARABILITY_RULES.minAgreement * 100} % no model tells that person's gestures apart. Worth recording again rather than guessing.`,
     '',
-    markdownTable([['person', 'recordings', 'suspect', 'warnings'], ...suspectRows]),
+    markdownTable([['person', 'recordings', 'suspect', 'warnings', 'gestures tell apart'], ...qualityRows]),
     '',
     ...(r.data.rejected.length > 0 ? ['Rejected files (not read):', '', ...r.data.rejected.map((x) => `- \`${x.path}\`: ${x.reason}`), ''] : []),
   );
