@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
 import { listPorts, SerialLink } from './link';
+import { reviewRecordings } from './review';
 import { awaitWandStart, recordSession, SessionError } from './session';
 
 const USAGE = 'usage: npm run record -- --port <serial device> --class <label> [--person me] [--count 10] [--out data/<person>] [--baud 115200] [--timeout-ms 5000] [--attempts 3] [--boot-wait-ms 3000]';
@@ -107,6 +108,8 @@ async function main(): Promise<number> {
     });
     bar.stop();
     process.stdout.write(`saved ${saved.length} recordings of ${options.class} in ${path.join(out, options.class)}\n`);
+    const review = reviewRecordings(out, options.person);
+    if (review) process.stdout.write(`${review}\n`);
     return 0;
   } catch (err) {
     bar.stop();

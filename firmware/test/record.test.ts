@@ -81,6 +81,7 @@ describe('npm run record over a pseudo-terminal pair', () => {
     const run = await record(['--port', host, '--class', 'O', '--count', '3', '--out', out]);
     expect(run.stderr).toMatch(/3\/3 O: saved /);
     expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/your recordings so far/); // one class: nothing to tell apart yet
     const files = filesIn(path.join(out, 'O'));
     expect(files).toHaveLength(4);
     expect(files.map((f) => Number(FILE_NAME.exec(f)?.[1]))).toEqual([1, 2, 3, 4]);
@@ -96,6 +97,27 @@ describe('npm run record over a pseudo-terminal pair', () => {
     expect(saved).toHaveLength(102);
     expect(saved[101]).toMatch(/^1000,-?\d+\.\d\d,-?\d+\.\d\d,-?\d+\.\d\d$/);
   }, 60_000);
+
+  it("says, once two classes can be judged, whether the person's gestures tell apart", async () => {
+    const { host } = await startWand();
+    const samples = readdirSync(path.join(SAMPLE_DATA, 'O')).sort().slice(0, 15);
+    const fill = (out: string, label: string) => {
+      mkdirSync(path.join(out, label), { recursive: true });
+      samples.forEach((file, i) => copyFileSync(path.join(SAMPLE_DATA, 'O', file), path.join(out, label, `output_${label}_me_${i + 1}_20250101_1200${String(i).padStart(2, '0')}.csv`)));
+    };
+    // Fifteen O recordings saved earlier, then fifteen V recorded now: a sound capture.
+    const sound = path.join(dir, 'sound');
+    fill(sound, 'O');
+    const good = await record(['--port', host, '--class', 'V', '--count', '15', '--out', sound]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/your recordings so far \((O, V|V, O)\) tell apart: a recording's nearest neighbour shows the same gesture (9\d|100) % of the time/);
+    // Someone who recorded their O gesture as V before: the recorder says the two look alike.
+    const alike = path.join(dir, 'alike');
+    fill(alike, 'V');
+    const bad = await record(['--port', host, '--class', 'O', '--count', '15', '--out', alike]);
+    expect(bad.code).toBe(0);
+    expect(bad.stdout).toMatch(/your recordings so far \((O, V|V, O)\): gestures look alike: .* O and V most .*record again/);
+  }, 90_000);
 
   it('reports garbage, a cut-short capture, a reset and a still wand, saves none of them, and records them again', async () => {
     const { host } = await startWand('garbage@1,cut@2,reset@3,still@4');

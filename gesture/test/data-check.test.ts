@@ -60,10 +60,10 @@ describe('npm run data:check', () => {
         const m = 4 * Math.sin((2 * Math.PI * t) / 100) + 0.3 * Math.sin(0.7 * t * (i + 1));
         return `${t * 10},${axis === 'x' ? m.toFixed(2) : '0.2'},0,${(9.81 + (axis === 'z' ? m : 0)).toFixed(2)}`;
       })].join('\n');
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 15; i++) {
       for (const [rel, text] of [
         [`O/output_O_dan_${i}_20250101_101010.csv`, stroke('z', i)],
-        [`V/output_V_dan_${i}_20250101_101010.csv`, stroke('z', i + 8)],
+        [`V/output_V_dan_${i}_20250101_101010.csv`, stroke('z', i + 15)],
         [`O/output_O_eve_${i}_20250101_101010.csv`, stroke('z', i)],
         [`V/output_V_eve_${i}_20250101_101010.csv`, stroke('x', i)],
       ]) {
@@ -75,10 +75,10 @@ describe('npm run data:check', () => {
       const out = JSON.parse(execFileSync(TSX, [CLI, people, '--json'], { encoding: 'utf8' }));
       const name = people.split('/').pop();
       expect(out.separability).toEqual([
-        { person: `${name}/dan`, compared: 16, agreement: expect.any(Number), confused: ['O', 'V'], warning: expect.stringMatching(/^gestures look alike/) },
-        { person: `${name}/eve`, compared: 16, agreement: 1 },
+        { person: `${name}/dan`, compared: 30, agreement: expect.any(Number), confused: ['O', 'V'], warning: expect.stringMatching(/^gestures look alike/) },
+        { person: `${name}/eve`, compared: 30, agreement: 1 },
       ]);
-      expect(out.separability[0].agreement).toBeLessThan(0.85);
+      expect(out.separability[0].agreement).toBeLessThan(0.75);
       const text = execFileSync(TSX, [CLI, people], { encoding: 'utf8' });
       expect(text).toMatch(/1 of 2 people judged have gestures that look alike/);
       expect(text).toMatch(new RegExp(`${name}/dan: gestures look alike: a recording's nearest neighbour shows the same gesture \\d+ % of the time, O and V most`));

@@ -32,8 +32,8 @@ describe('npm run train: bad data stops before training with a clear message', (
 
 describe('npm run train: rejected and suspect recordings are named, not only counted', () => {
   test('prints every rejected file with its reason, the suspect recordings per person, and whose gestures look alike', async () => {
-    // 8 recordings per class and person: enough to judge whether a person's gestures tell apart.
-    const data = sampleSubset(16, 2);
+    // 15 recordings per class and person: enough to judge whether a person's gestures tell apart.
+    const data = sampleSubset(30, 2);
     const dir = join(data, 'person0', 'O');
     // person1 recorded their O for V: their O and V cannot be told apart.
     const [sameO, sameV] = ['O', 'V'].map((label) => readdirSync(join(data, 'person1', label)).sort());
@@ -55,8 +55,8 @@ describe('npm run train: rejected and suspect recordings are named, not only cou
     expect(manifest.training.suspectRecordings).toMatchObject({ option: 'drop', edge: 'drop', cloud: 'drop' });
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/## Recording quality/);
-    expect(report).toMatch(/\| person0 \| 25 \| \d+ \| gravity-range: \d+[^|]*\| (9\d|100) % \|/);
-    expect(report).toMatch(/\| person1 \| 24 \| \d+ \| [^|]* \| \d+ % \(look alike\) \|/);
+    expect(report).toMatch(/\| person0 \| 46 \| \d+ \| gravity-range: \d+[^|]*\| (9\d|100) % \|/);
+    expect(report).toMatch(/\| person1 \| 45 \| \d+ \| [^|]* \| \d+ % \(look alike\) \|/);
   }, 180000);
 
   test('an unknown --suspect policy is a usage mistake', async () => {
@@ -72,19 +72,19 @@ describe('npm run train --personal', () => {
     // 8 recordings per class and person: enough for a personalisation curve at 2 own per class (and 5 to test).
     const data = sampleSubset(24, 3);
     // The user recorded their O for V too: training says their gestures look alike, and so will their model.
-    const own = sampleSubset(8, 1);
+    const own = sampleSubset(15, 1);
     const [ownO, ownV] = ['O', 'V'].map((label) => readdirSync(join(own, label)).sort());
     ownV.forEach((file, i) => copyFileSync(join(own, 'O', ownO[i]), join(own, 'V', file)));
     const common = ['--data', data, '--epochs', '1', '--curve', '2', '--no-baseline', '--min-per-class', '5'];
     const [withOwn, without] = [tempDir('own'), tempDir('pool')];
     const { stderr } = await run(TSX, [TRAIN, ...common, '--out', withOwn, '--personal', own], { cwd: REPO });
     expect(stderr).toMatch(/personal:[^:]+: gestures look alike: .*O and V most.*; a model fine-tuned on them cannot tell them apart either/);
-    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(/\| personal:[^|]+ \| 24 \| \d+ \| [^|]* \| \d+ % \(look alike\) \|/);
+    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(/\| personal:[^|]+ \| 45 \| \d+ \| [^|]* \| \d+ % \(look alike\) \|/);
     await run(TSX, [TRAIN, ...common, '--out', without], { cwd: REPO });
     const fingerprint = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).version.split('-')[0];
     expect(fingerprint(withOwn)).not.toBe(fingerprint(without));
     // Named relative to the repository when beside it (a clone in /tmp sees /tmp/wand-subset-* as ../), else absolute.
-    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(new RegExp(`fine-tuned on the own recordings from \`[^\`]*${basename(own)}\` \\(24 recordings\\)`));
+    expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(new RegExp(`fine-tuned on the own recordings from \`[^\`]*${basename(own)}\` \\(45 recordings\\)`));
     // The personal cloud model reads the level channel; the edge stays what the firmware runs.
     const manifest = parseManifest(JSON.parse(readFileSync(join(withOwn, 'model.json'), 'utf8')));
     expect(manifest.models.cloud.inputShape).toEqual([50, 4]);
@@ -92,7 +92,7 @@ describe('npm run train --personal', () => {
     expect(manifest.models.cloud.architecture).toMatch(/\[50x4\]/);
     expect(manifest.models.edge?.inputShape).toEqual([25, 3]);
     expect(manifest.models.edge?.preprocessing.at(-1)).toEqual({ op: 'rmsNormalize' });
-    // What it offloads for its user is the curve's figure at the nearest own count (8 per class: the point at 2).
+    // What it offloads for its user is the curve's figure at the nearest own count (15 per class: the point at 2).
     const curve = manifest.metrics.personalisation as { perClass: number; offloadFraction: number }[];
     expect(manifest.offload.personal).toEqual({ ownPerClass: 2, expectedOffloadFraction: curve.find((p) => p.perClass === 2)?.offloadFraction });
     expect(readFileSync(join(withOwn, 'report.md'), 'utf8')).toMatch(/offloads about [\d.]+ % of that user's gestures \(personalisation curve, 2 own recordings per class\)/);
