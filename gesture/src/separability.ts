@@ -7,7 +7,8 @@ import { resample } from './window';
  * Whether one person's gestures can be told apart at all, judged on their recordings alone: leave one recording
  * out, find the most similar of the person's other recordings, and count how often it shows the same gesture.
  * A per-recording warning (quality.ts) catches a mis-set board or a wand that did not move; this catches a capture
- * whose classes look alike, which no model can fix, not even one fine-tuned on that person (`--personal`).
+ * whose classes look alike, which training cannot fix: on such captures even a model fine-tuned on that person
+ * (`--personal`), or trained on their recordings alone, stays far below the others.
  *
  * On the development pool (REFERENCE 7), with all their recordings, the ten sound captures agree 0.97-1.00 and the two
  * broken ones 0.64 and 0.65; the cloud model trained from scratch on 10 of their own recordings per class reaches only

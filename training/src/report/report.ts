@@ -179,7 +179,7 @@ export async function writeReport(out: string, r: TrainResult, options: TrainOpt
     `Recordings with quality warnings (\`recordingWarnings\`, gesture/src/quality.ts: board range, no motion, shaking) per person; training \`--suspect ${options.suspect}\`: edge ${r.suspectPolicies.edge}, cloud ${r.suspectPolicies.cloud} ` +
       '(held-out people are always scored on all their recordings; own recordings, `personal:`, are all fine-tuned on). ' +
       `"Gestures tell apart": how often a recording's nearest neighbour among the person's own shows the same gesture (gesture/src/separability.ts; "-": fewer than ${SEPARABILITY_RULES.minPerClass} per class); ` +
-      `below ${SEPARABILITY_RULES.minAgreement * 100} % no model tells that person's gestures apart. Worth recording again rather than guessing.`,
+      `below ${SEPARABILITY_RULES.minAgreement * 100} % they look alike, and models trained on them confuse them too (training/README.md, "Broken captures"). Worth recording again rather than guessing.`,
     '',
     markdownTable([['person', 'recordings', 'suspect', 'warnings', 'gestures tell apart'], ...qualityRows]),
     '',
