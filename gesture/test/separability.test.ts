@@ -68,14 +68,19 @@ describe('separability', () => {
   });
 
   it('does not care how the wand was held or how large the gesture was drawn', () => {
+    // Noisy enough that some neighbours are wrong: the figure then depends on every distance.
+    const original = person(15, (label) => SHAPES[label], 4);
+    const before = separability(original);
+    expect(before?.agreement).toBeGreaterThan(0.4);
+    expect(before?.agreement).toBeLessThan(1);
     // Every other recording held on its side (gravity along x) on a board reading 2.5 times too much.
-    const mixed = person(15, (label) => SHAPES[label]).map((r, i) => {
+    const mixed = original.map((r, i) => {
       if (i % 2 === 0) return r;
       const s = Float64Array.from(r.samples, (v) => v * 2.5);
       for (let k = 0; k < s.length; k += 3) [s[k], s[k + 2]] = [s[k + 2], -s[k]];
       return { ...r, samples: s };
     });
-    expect(separability(mixed)?.agreement).toBe(1);
+    expect(separability(mixed)).toEqual(before);
   });
 });
 
