@@ -83,6 +83,7 @@ describe('npm run data:check', () => {
       expect(text).toMatch(/1 of 2 people judged have gestures that look alike/);
       expect(text).toMatch(new RegExp(`${name}/dan: gestures look alike: a recording's nearest neighbour shows the same gesture \\d+ % of the time, O and V most`));
       expect(text).not.toMatch(/eve: gestures look alike/);
+      expect(text).toMatch(/people: dan \(gestures tell apart \d+ %\), eve \(gestures tell apart 100 %\)/);
     } finally {
       rmSync(people, { recursive: true, force: true });
     }

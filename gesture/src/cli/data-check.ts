@@ -60,7 +60,11 @@ function main(): number {
   } else {
     for (const [name, d] of datasets) {
       const counts = Object.entries(d.classes).map(([label, n]) => `${label}: ${n}`).join(', ');
-      console.log(`${name}: ${d.recordings} recordings (${counts}); people: ${d.people.join(', ')}`);
+      const people = d.people.map((person) => {
+        const judged = separable.find((s) => s.person === `${name}/${person}`);
+        return judged ? `${person} (gestures tell apart ${Math.round(judged.agreement * 100)} %)` : person;
+      });
+      console.log(`${name}: ${d.recordings} recordings (${counts}); people: ${people.join(', ')}`);
     }
     const counts = Object.entries(classes).map(([label, n]) => `${label}: ${n}`).join(', ');
     console.log(`\ntotal: ${read.recordings.length} recordings (${counts}), ${people} people, ${read.rejected.length} rejected (read in ${seconds.toFixed(2)} s)`);
