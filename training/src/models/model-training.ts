@@ -51,7 +51,8 @@ export function drawWeightsFor(pool: readonly Example[], ownCount: number, share
  * Fine-tuning a pooled model on a user's recordings: a few epochs, no warm-up, the user's recordings half of the
  * draws (measured on the pool at 10 own per class: 0.932 against 0.909 at 25 %, same cost). Learning rate 3e-3:
  * over seeds 1 and 2, cloud 0.949 and edge 0.913 against 0.939 and 0.908 at 1e-3, better in each seed for both;
- * 6e-3 was 0.952 / 0.915 but worse than 3e-3 in seed 2. Retraining from scratch with the user's recordings
+ * 6e-3 was 0.952 / 0.915 but worse than 3e-3 in seed 2; at 5 own per class (seed 1) 3e-3 is better too (cloud
+ * 0.935, edge 0.916 against 0.933 and 0.904). Retraining from scratch with the user's recordings
  * measured no better (training/README.md).
  */
 export const FINE_TUNE = { epochs: 8, learningRate: 3e-3, personalShare: 0.5 };
