@@ -56,7 +56,7 @@ export function readTrainingSet(options: TrainingSetOptions, progress: Progress)
   const separability = Object.fromEntries(separabilityByGroup([...data.examples, ...personal].map((e) => ({ ...e.recording, group: e.group })), (e) => e.group));
   for (const [group, s] of Object.entries(separability)) {
     const warning = separabilityWarning(s);
-    if (warning) progress.log(`${group}: ${warning}${isOwn(group) ? '; a model fine-tuned on them cannot tell them apart either' : ''}`);
+    if (warning) progress.log(`${group}: ${warning}${isOwn(group) ? '; a model fine-tuned on them will confuse them too' : ''}`);
   }
   return { data, personal, suspect, separability };
 }
