@@ -52,6 +52,7 @@ function printReport(cfg: SyncConfig, report: SyncReport): void {
   printIssues('rejected (not uploaded: fix or re-record them)', report.rejected);
   printIssues('conflicts (kept as they are; --overwrite replaces them)', report.conflicts);
   printIssues('failed (run the same command again to resume)', report.failed);
+  printIssues('look alike (uploaded, but a model will confuse these gestures: worth recording again)', report.lookAlike.map(({ person, warning }) => ({ path: person, reason: warning })));
   console.log(
     `${report.transferred.length} ${verb}, ${report.unchanged.length} unchanged, ${report.conflicts.length} conflicts, ` +
       `${report.failed.length} failed${cfg.direction === 'upload' ? `, ${report.rejected.length} rejected` : ''}`,

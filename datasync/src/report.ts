@@ -13,6 +13,8 @@ export interface SyncReport {
   failed: FileIssue[];
   /** Upload only: recordings the shared loader refuses, with its reason. */
   rejected: FileIssue[];
+  /** Upload only: people whose gestures look alike (gesture/src/separability.ts); uploaded, but worth recording again. */
+  lookAlike: { person: string; warning: string }[];
 }
 
 export type Outcome = 'transferred' | 'unchanged' | 'conflict' | 'failed';
@@ -26,7 +28,7 @@ export interface SyncProgress {
 
 export const silentProgress: SyncProgress = { start: () => undefined, fileDone: () => undefined, stop: () => undefined };
 
-export const emptyReport = (): SyncReport => ({ transferred: [], unchanged: [], conflicts: [], failed: [], rejected: [] });
+export const emptyReport = (): SyncReport => ({ transferred: [], unchanged: [], conflicts: [], failed: [], rejected: [], lookAlike: [] });
 
 export function record(report: SyncReport, progress: SyncProgress, path: string, outcome: Outcome, reason = ''): void {
   if (outcome === 'transferred') report.transferred.push(path);

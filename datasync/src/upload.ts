@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ContainerClient } from '@azure/storage-blob';
-import { readDatasets, type Recording } from '../../gesture/src';
+import { readDatasets, separabilityByGroup, separabilityWarning, type Recording } from '../../gesture/src';
 import { blobNameFor, ownerPrefix } from './blobNames';
 import { describeError, listRemote, SHA256_METADATA, type RemoteBlob } from './remote';
 import { emptyReport, forEachLimited, record, silentProgress, type SyncProgress, type SyncReport } from './report';
@@ -30,6 +30,10 @@ export async function uploadRecordings(options: UploadOptions): Promise<SyncRepo
   const read = readDatasets(dir, { minRows: options.minRows });
   const report = emptyReport();
   report.rejected = read.rejected.map(({ path, reason }) => ({ path, reason }));
+  for (const [person, s] of separabilityByGroup(read.recordings, (r) => r.personId)) {
+    const warning = separabilityWarning(s);
+    if (warning) report.lookAlike.push({ person, warning });
+  }
   const remote = await listRemote(container, [ownerPrefix(owner)]);
 
   const uploadOne = async (rec: Recording): Promise<void> => {

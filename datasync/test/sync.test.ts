@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { readDatasets } from '../../gesture/src';
@@ -222,6 +222,19 @@ describe('npm run data:upload / data:download', () => {
     expect(result.stdout).toContain('output_O_cherry_901_20250101_000000.csv: empty file');
     expect(result.status).toBe(0);
     expect(result.stdout + result.stderr).not.toContain('AccountKey');
+    expect(result.stdout).not.toContain('look alike');
+  });
+
+  it('uploads recordings whose gestures look alike, and says so', () => {
+    // erin's V folder holds her O recordings again: the two cannot be told apart.
+    const erin = join(work, 'erin');
+    copyRecordings(SAMPLE, erin, 15);
+    const [os, vs] = ['O', 'V'].map((label) => readdirSync(join(erin, label)).sort());
+    vs.forEach((file, i) => copyFileSync(join(erin, 'O', os[i]), join(erin, 'V', file)));
+    const result = run(['upload', erin, '--owner', 'erin'], { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('45 uploaded');
+    expect(result.stdout).toMatch(/look alike \(uploaded, but a model will confuse these gestures: worth recording again\):\n  erin\/cherry: gestures look alike: .* O and V most/);
   });
 
   it('stops on a bad config before any network call, naming what to set', () => {
