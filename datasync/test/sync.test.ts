@@ -234,7 +234,7 @@ describe('npm run data:upload / data:download', () => {
     const result = run(['upload', erin, '--owner', 'erin'], { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('45 uploaded');
-    expect(result.stdout).toMatch(/look alike \(uploaded, but a model will confuse these gestures: worth recording again\):\n  erin\/cherry: gestures look alike: .* O and V most/);
+    expect(result.stdout).toMatch(/look alike \(uploaded, but a model will confuse these gestures: worth recording again\):\n {2}erin\/cherry: gestures look alike: .* O and V most/);
   });
 
   it('stops on a bad config before any network call, naming what to set', () => {
