@@ -48,6 +48,17 @@ export interface Separability {
   confused?: [string, string];
 }
 
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const members = groups.get(key) ?? [];
+    members.push(item);
+    groups.set(key, members);
+  }
+  return groups;
+}
+
 function evenlySpread<T>(items: readonly T[], most: number): T[] {
   if (items.length <= most) return [...items];
   return Array.from({ length: most }, (_, i) => items[Math.floor((i * items.length) / most)]);
@@ -55,13 +66,7 @@ function evenlySpread<T>(items: readonly T[], most: number): T[] {
 
 /** One person's separability; undefined when fewer than two classes have `minPerClass` recordings. */
 export function separability(recordings: readonly LabelledSamples[]): Separability | undefined {
-  const byLabel = new Map<string, LabelledSamples[]>();
-  for (const r of recordings) {
-    const members = byLabel.get(r.label) ?? [];
-    members.push(r);
-    byLabel.set(r.label, members);
-  }
-  const judged = [...byLabel.values()].filter((members) => members.length >= SEPARABILITY_RULES.minPerClass);
+  const judged = [...groupBy(recordings, (r) => r.label).values()].filter((members) => members.length >= SEPARABILITY_RULES.minPerClass);
   if (judged.length < 2) return undefined;
   const compared = judged.flatMap((members) => evenlySpread(members, SEPARABILITY_RULES.maxPerClass));
   const inputs = compared.map((r) => applyPreprocessing(resample(r.samples, COMPARED_LENGTH), COMPARED_AS));
@@ -89,14 +94,8 @@ export function separability(recordings: readonly LabelledSamples[]): Separabili
 
 /** `separability` of each group (person) that can be judged, in order of first appearance. */
 export function separabilityByGroup<T extends LabelledSamples>(items: readonly T[], groupOf: (item: T) => string): Map<string, Separability> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const members = groups.get(groupOf(item)) ?? [];
-    members.push(item);
-    groups.set(groupOf(item), members);
-  }
   const out = new Map<string, Separability>();
-  for (const [group, members] of groups) {
+  for (const [group, members] of groupBy(items, groupOf)) {
     const s = separability(members);
     if (s) out.set(group, s);
   }

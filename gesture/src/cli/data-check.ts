@@ -28,10 +28,6 @@ function summarise(read: DatasetRead) {
   return { classes, people: people.size, datasets };
 }
 
-/** Per person with enough recordings to judge: can their gestures be told apart (`src/separability.ts`)? */
-const separabilityByPerson = (read: DatasetRead) =>
-  [...separabilityByGroup(read.recordings, (r) => r.personId)].map(([person, s]) => ({ person, ...s, warning: separabilityWarning(s) }));
-
 function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -53,7 +49,9 @@ function main(): number {
   const suspect = read.recordings
     .map((r) => ({ path: r.path, warnings: recordingWarnings(r.samples) }))
     .filter((s) => s.warnings.length > 0);
-  const separable = separabilityByPerson(read);
+  // Per person with enough recordings to judge: can their gestures be told apart (`src/separability.ts`)?
+  const byPerson = separabilityByGroup(read.recordings, (r) => r.personId);
+  const separable = [...byPerson].map(([person, s]) => ({ person, ...s, warning: separabilityWarning(s) }));
   if (values.json) {
     const rejected = read.rejected.map(({ path, reason }) => ({ path, reason }));
     console.log(JSON.stringify({ recordings: read.recordings.length, classes, people, rejected, suspect, separability: separable }));
@@ -61,7 +59,7 @@ function main(): number {
     for (const [name, d] of datasets) {
       const counts = Object.entries(d.classes).map(([label, n]) => `${label}: ${n}`).join(', ');
       const people = d.people.map((person) => {
-        const judged = separable.find((s) => s.person === `${name}/${person}`);
+        const judged = byPerson.get(`${name}/${person}`);
         return judged ? `${person} (gestures tell apart ${Math.round(judged.agreement * 100)} %)` : person;
       });
       console.log(`${name}: ${d.recordings} recordings (${counts}); people: ${people.join(', ')}`);
