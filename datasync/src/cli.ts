@@ -5,6 +5,9 @@ import { progressBar } from './progressBar';
 import { connectContainer, describeError } from './remote';
 import type { FileIssue, SyncReport } from './report';
 import { uploadRecordings } from './upload';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = `usage: npm run data:upload -- <dir> --owner <you>
        npm run data:download -- <dir> [--owner <name> ...]

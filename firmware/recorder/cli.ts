@@ -13,6 +13,9 @@ import { z } from 'zod';
 import { listPorts, SerialLink } from './link';
 import { reviewRecordings } from './review';
 import { awaitWandStart, recordSession, SessionError } from './session';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = 'usage: npm run record -- --port <serial device> --class <label> [--person me] [--count 10] [--out data/<person>] [--baud 115200] [--timeout-ms 5000] [--attempts 3] [--boot-wait-ms 3000]';
 

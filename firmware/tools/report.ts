@@ -14,6 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDatasets, type Recording } from '../../gesture/src';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CORE_SRC = path.join(REPO_ROOT, 'firmware', 'WandCore', 'src');

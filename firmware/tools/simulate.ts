@@ -7,6 +7,9 @@
 import { parseArgs } from 'node:util';
 import { readDatasets } from '../../gesture/src';
 import { formatSummary, simulate } from './simulator';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = 'usage: npm run simulate -- --server <url> --data <dir> [--api-key K] [--threshold 0..1] [--deadline-ms N] [--budget N] [--min-motion G] [--offline] [--no-cloud-baseline] [--quiet]';
 

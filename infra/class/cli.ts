@@ -19,6 +19,7 @@ import { parseRoster, ROSTER_COLUMNS } from './roster';
 import { formatTable, leftovers, runClass } from './run';
 import { PULUMI_INSTALL_HINT } from '../pulumiCli';
 import { confirmDestroy, serviceIdentityProblem } from './signIn';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
 
 export const DEFAULT_REGIONS = ['westus2', 'westus3', 'centralus', 'eastus'];
 
@@ -180,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  stopQuietlyWhenPipeCloses();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: Error) => {

@@ -11,6 +11,7 @@ import { exitCode, formatMarkdown, formatReport } from './format';
 import { parsePreflightArgs, preflightInputs, USAGE } from './inputs';
 import { runPreflight } from './run';
 import { PreflightUsageError } from './subscription';
+import { stopQuietlyWhenPipeCloses } from '../../gesture/src/cli/closed-pipe';
 
 export interface CliDeps {
   rootDir: string;
@@ -78,6 +79,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<0 | 1 | 2> 
 }
 
 if (require.main === module) {
+  stopQuietlyWhenPipeCloses();
   runCli(process.argv.slice(2), {
     rootDir: resolve(__dirname, '..', '..'),
     env: process.env,

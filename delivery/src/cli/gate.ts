@@ -6,6 +6,9 @@ import { decideGate } from '../gate/decide';
 import type { DeployedModel } from '../gate/deployedModel';
 import { gateSummary, type EvaluationFigures } from '../gate/summary';
 import { MinAccuracySchema } from '../../../infra/config/schema';
+import { stopQuietlyWhenPipeCloses } from '../../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = `usage: tsx delivery/src/cli/gate.ts --model <dir> --deployed <deployed-model.json> [--evaluation <evaluate.json>]
        [--min-accuracy 0.75] [--summary <file to append markdown to>] [--rollback]`;

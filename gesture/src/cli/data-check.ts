@@ -3,6 +3,9 @@ import { readDatasets, type DatasetRead } from '../dataset';
 import { recordingWarnings } from '../quality';
 import { separabilityByGroup, separabilityWarning } from '../separability';
 import { DEFAULT_MIN_ROWS } from '../recording';
+import { stopQuietlyWhenPipeCloses } from './closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = 'usage: npm run data:check -- <dir> [--json] [--min-rows N]';
 

@@ -4,6 +4,9 @@ import { ManifestError } from '../../../gesture/src';
 import { TrainingDataError } from '../data/data';
 import { evaluateModel, type Evaluation } from '../evaluation/evaluate';
 import { textTable } from '../report/report';
+import { stopQuietlyWhenPipeCloses } from '../../../gesture/src/cli/closed-pipe';
+
+stopQuietlyWhenPipeCloses();
 
 const USAGE = 'usage: npm run evaluate -- --model <dir> --data <dir> [--json] [--group-by dataset|person]';
 

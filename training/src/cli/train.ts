@@ -7,6 +7,7 @@ import type { RecipeName } from '../models/recipes';
 import { stageTimeRows, summaryRows, textTable } from '../report/report';
 import { train } from '../train';
 import type { TrainOptions } from '../train-types';
+import { stopQuietlyWhenPipeCloses } from '../../../gesture/src/cli/closed-pipe';
 
 const USAGE = `usage: npm run train -- --data <dir> [--out <dir>] [--classes O,V,Z] [--seed N] [--personal <dir>]
   [--model wand|lab-baseline] [--group-by dataset|person] [--offload-target 0.005 | --offload-budget 0.2]
@@ -113,6 +114,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
+  stopQuietlyWhenPipeCloses();
   main().then((code) => process.exit(code), (err: unknown) => {
     console.error(err);
     process.exit(1);
