@@ -17,10 +17,20 @@ function runWithClosedStdout(args: string[]): Promise<{ status: number | null; s
   });
 }
 
-const writer = (guarded: boolean) =>
+const writer = (guarded: boolean, stream = 'stdout') =>
   `${guarded ? `require(${JSON.stringify(HELPER)}).stopQuietlyWhenPipeCloses();` : ''}
-   let i = 0; const more = () => { while (i < 1e5 && process.stdout.write('line ' + i++ + '\\n')); if (i < 1e5) process.stdout.once('drain', more); };
+   const out = process.${stream};
+   let i = 0; const more = () => { while (i < 1e5 && out.write('line ' + i++ + '\\n')); if (i < 1e5) out.once('drain', more); };
    more();`;
+
+/** The same with stderr's reader gone (`2>&1 | head` when the next line is a progress line): exit status only. */
+function runWithClosedStderr(args: string[]): Promise<number | null> {
+  return new Promise((done) => {
+    const child = spawn(TSX, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.destroy();
+    child.on('close', done);
+  });
+}
 
 describe('a command whose reader closes the pipe early', () => {
   it('without the guard, Node crashes with an EPIPE stack trace (what users saw)', async () => {
@@ -33,6 +43,11 @@ describe('a command whose reader closes the pipe early', () => {
     const { status, stderr } = await runWithClosedStdout(['-e', writer(true)]);
     expect(stderr).toBe('');
     expect(status).toBe(CLOSED_PIPE_EXIT_CODE);
+  }, 30_000);
+
+  it('a closed stderr ends it the same way, and without the guard it does not', async () => {
+    expect(await runWithClosedStderr(['-e', writer(true, 'stderr')])).toBe(CLOSED_PIPE_EXIT_CODE);
+    expect(await runWithClosedStderr(['-e', writer(false, 'stderr')])).not.toBe(CLOSED_PIPE_EXIT_CODE);
   }, 30_000);
 
   it('npm run data:check stops quietly too', async () => {
