@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { intersects, minVersion } from 'semver';
 import { parse } from 'yaml';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -17,9 +18,11 @@ interface Step {
   uses?: string;
   run?: string;
   if?: string;
+  with?: Record<string, string | number>;
 }
 interface Job {
   permissions?: Record<string, string>;
+  strategy?: { matrix?: Record<string, unknown[]> };
   steps: Step[];
   concurrency?: { group: string };
 }
@@ -108,6 +111,33 @@ it('train-deploy: both ways of training register a version, and the deploy is of
   expect(at.every((i) => i >= 0)).toBe(true);
   expect([...at].sort((a, b) => a - b)).toEqual(at);
   expect(deploy).not.toMatch(/npm run train(?!:)/);
+});
+
+const PACKAGE = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const APP_SERVICE_NODE = /NODE_RUNTIME = 'NODE\|(\d+)-lts'/.exec(readFileSync(join(REPO, 'infra', 'components', 'inferenceApp.ts'), 'utf8'))?.[1];
+const nodeVersions = (job: Job): string[] => job.steps.filter((s) => s.uses?.startsWith('actions/setup-node@')).map((s) => String(s.with?.['node-version']));
+/** Installed direct dependencies whose `engines.node` no release of this Node major satisfies. */
+const refusing = (major: string): string[] =>
+  Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((name) => {
+    const range = (JSON.parse(readFileSync(join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
+    return range !== undefined && !intersects(range, `${major}.x`);
+  });
+
+it('runs every deploy and teardown job on the Node App Service runs, which every dependency accepts', () => {
+  expect(APP_SERVICE_NODE).toMatch(/^\d+$/);
+  for (const file of ['train-deploy.yml', 'teardown.yml']) {
+    for (const [name, job] of Object.entries(workflow(file).jobs)) {
+      expect({ job: `${file}:${name}`, node: nodeVersions(job) }).toEqual({ job: `${file}:${name}`, node: [APP_SERVICE_NODE] });
+    }
+  }
+  expect(refusing(APP_SERVICE_NODE ?? '')).toEqual([]);
+});
+
+it("tests on the oldest Node package.json accepts and on the deploy jobs' Node", () => {
+  const test = workflow('ci.yml').jobs.test;
+  expect(nodeVersions(test)).toEqual(['${{ matrix.node }}']);
+  const oldest = String(minVersion(PACKAGE.engines.node)?.major);
+  expect(test.strategy?.matrix?.node?.map(String).sort()).toEqual([oldest, APP_SERVICE_NODE].sort());
 });
 
 it('names in the README only stack outputs the infra program exports', () => {
