@@ -133,6 +133,14 @@ it('runs every deploy and teardown job on the Node App Service runs, which every
   expect(refusing(APP_SERVICE_NODE ?? '')).toEqual([]);
 });
 
+it('restores no dependency cache in the workflows that deploy or destroy (a poisoned cache would run beside their credentials)', () => {
+  for (const file of ['train-deploy.yml', 'teardown.yml']) {
+    const setups = steps(file).filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const s of setups) expect({ file, cache: s.with?.cache, packageManagerCache: s.with?.['package-manager-cache'] }).toEqual({ file, cache: undefined, packageManagerCache: false });
+  }
+});
+
 it("tests on the oldest Node package.json accepts and on the deploy jobs' Node", () => {
   const test = workflow('ci.yml').jobs.test;
   expect(nodeVersions(test)).toEqual(['${{ matrix.node }}']);
