@@ -19,7 +19,7 @@ const base: TrainJobOptions = {
   compute: 'serverless',
   data: 'own',
   codeId: `${WS}/codes/wandcloud/versions/0123456789abcdef`,
-  environmentId: `${WS}/environments/wandcloud-node/versions/20-bookworm`,
+  environmentId: `${WS}/environments/wandcloud-node/versions/22-bookworm`,
   trainArgs: [],
 };
 

@@ -111,7 +111,7 @@ describe('submitting and following a job', () => {
     const state = (status: string) => ({ ...jobState(status), path: `${WS}/jobs/${job}` });
     const { ws, replay } = clients([
       ok('PUT', `${WS}/codes/wandcloud/versions/${codeVersion(snapshot)}`, { properties: {} }),
-      ok('PUT', `${WS}/environments/wandcloud-node/versions/20-bookworm`, { properties: { image: 'node:20-bookworm' } }),
+      ok('PUT', `${WS}/environments/wandcloud-node/versions/22-bookworm`, { properties: { image: 'node:22-bookworm' } }),
       { ...ok('PUT', `${WS}/jobs/${job}`, { name: job, properties: { jobType: 'Command', status: 'NotStarted' } }), status: 201 },
       state('Completed'),
     ]);
@@ -122,11 +122,11 @@ describe('submitting and following a job', () => {
     expect(replay.unmatched).toEqual([]);
     expect(replay.sent.map((r) => `${r.method} ${r.url.pathname.slice(WS.length)}`)).toEqual([
       `PUT /codes/wandcloud/versions/${codeVersion(snapshot)}`,
-      'PUT /environments/wandcloud-node/versions/20-bookworm',
+      'PUT /environments/wandcloud-node/versions/22-bookworm',
       `PUT /jobs/${job}`,
       `GET /jobs/${job}`,
     ]);
-    expect(replay.sent[1].body).toEqual({ properties: { image: 'node:20-bookworm', osType: 'Linux', description: expect.any(String) } });
+    expect(replay.sent[1].body).toEqual({ properties: { image: 'node:22-bookworm', osType: 'Linux', description: expect.any(String) } });
 
     const folder = readModelFolder(outDir);
     const registryReplay = new ArmReplay([
@@ -148,7 +148,7 @@ describe('submitting and following a job', () => {
     const failed = jobState('Failed');
     const snapshot: CodeSnapshot = { files: [], sha256: 'f'.repeat(64) };
     const ok = (path: string): RecordedExchange => ({ method: 'PUT', path, status: 200, body: { properties: {} } });
-    const { ws } = clients([ok(`${WS}/codes/wandcloud/versions/${codeVersion(snapshot)}`), ok(`${WS}/environments/wandcloud-node/versions/20-bookworm`), { ...ok(`${WS}/jobs/${JOB}`), body: { properties: { jobType: 'Command' } } }, failed]);
+    const { ws } = clients([ok(`${WS}/codes/wandcloud/versions/${codeVersion(snapshot)}`), ok(`${WS}/environments/wandcloud-node/versions/22-bookworm`), { ...ok(`${WS}/jobs/${JOB}`), body: { properties: { jobType: 'Command' } } }, failed]);
     const body = buildTrainJob({ outputs: STACK_OUTPUTS, jobName: JOB, compute: 'serverless', data: 'own', codeId: 'c', environmentId: 'e', trainArgs: [] });
     const error = await trainInAzure(ws, STACK_OUTPUTS, { jobName: JOB, repoRoot: azurite.work, snapshot, body, outDir: join(azurite.work, 'never'), watch: { pollMs: 0, print: () => undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { intersects, minVersion } from 'semver';
 import { parse } from 'yaml';
+import { NODE_ENVIRONMENT } from '../../azureml/src/job/commandJob';
 
 const REPO = resolve(__dirname, '..', '..');
 const WORKFLOWS = join(REPO, '.github', 'workflows');
@@ -123,7 +124,7 @@ const refusing = (major: string): string[] =>
     return range !== undefined && !intersects(range, `${major}.x`);
   });
 
-it('runs every deploy and teardown job on the Node App Service runs, which every dependency accepts', () => {
+it('runs every deploy and teardown job, and the Azure ML training job, on the Node App Service runs, which every dependency accepts', () => {
   expect(APP_SERVICE_NODE).toMatch(/^\d+$/);
   for (const file of ['train-deploy.yml', 'teardown.yml']) {
     for (const [name, job] of Object.entries(workflow(file).jobs)) {
@@ -131,6 +132,8 @@ it('runs every deploy and teardown job on the Node App Service runs, which every
     }
   }
   expect(refusing(APP_SERVICE_NODE ?? '')).toEqual([]);
+  // Training in Azure ML runs on it as well, as training on the runner does.
+  expect(NODE_ENVIRONMENT.image).toBe(`node:${APP_SERVICE_NODE}-bookworm`);
 });
 
 it('restores no dependency cache in the workflows that deploy or destroy (a poisoned cache would run beside their credentials)', () => {

@@ -9,10 +9,16 @@ import type { StackOutputs } from '../stack/outputs';
  */
 export type DataChoice = 'own' | 'pool' | 'both' | 'personal';
 
-/** The public image the job runs in (Debian with Node 20 and git), declared as an environment version. */
-export const NODE_ENVIRONMENT = { name: 'wandcloud-node', version: '20-bookworm', image: 'node:20-bookworm' } as const;
+/**
+ * The public image the job runs in (Debian with git and Node 22, the Node App Service and the deploy workflow run),
+ * declared as an environment version.
+ */
+export const NODE_ENVIRONMENT = { name: 'wandcloud-node', version: '22-bookworm', image: 'node:22-bookworm' } as const;
 
-/** Serverless compute bills per job only; a small CPU size is enough (training takes ~30 s of CPU on the pool). */
+/**
+ * Serverless compute bills per job only; a small CPU size is enough: a whole `npm run train` on the class pool takes
+ * 20-40 minutes on a 2-core machine (training/README.md).
+ */
 export const SERVERLESS_INSTANCE_TYPE = 'Standard_DS3_v2';
 
 export interface TrainJobOptions {

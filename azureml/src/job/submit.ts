@@ -42,7 +42,7 @@ export async function declareCode(ws: WorkspaceClients, o: StackOutputs, repoRoo
 /** Declares the Node image as an environment version (a public image: no build, no registry of ours). */
 export async function declareEnvironment(ws: WorkspaceClients, o: StackOutputs): Promise<void> {
   await ws.client.environmentVersions.createOrUpdate(o.resourceGroupName, o.workspaceName, NODE_ENVIRONMENT.name, NODE_ENVIRONMENT.version, {
-    properties: { image: NODE_ENVIRONMENT.image, osType: 'Linux', description: 'Node 20 (Debian bookworm) for npm run train' },
+    properties: { image: NODE_ENVIRONMENT.image, osType: 'Linux', description: `${NODE_ENVIRONMENT.image} for npm run train` },
   });
 }
 
