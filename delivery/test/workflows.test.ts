@@ -19,7 +19,7 @@ interface Step {
   uses?: string;
   run?: string;
   if?: string;
-  with?: Record<string, string | number>;
+  with?: Record<string, string | number | boolean>;
 }
 interface Job {
   permissions?: Record<string, string>;
