@@ -7,7 +7,7 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as storage from '@pulumi/azure-native/storage';
 import * as web from '@pulumi/azure-native/web';
 import { containerScope, roleDefinitionId } from '../roles';
-import { PACKAGE_START_COMMAND } from '../../delivery/src/package/startCommand';
+import { PACKAGE_RUNTIME, PACKAGE_START_COMMAND } from '../../delivery/src/package/startCommand';
 
 export interface InferenceAppArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -30,7 +30,7 @@ export interface InferenceAppArgs {
 export const PACKAGE_CONTAINER = 'packages';
 export const API_KEY_SECRET = 'wand-api-key';
 export const HEALTH_CHECK_PATH = '/v2/health/ready';
-export const NODE_RUNTIME = 'NODE|22-lts';
+export const NODE_RUNTIME = PACKAGE_RUNTIME;
 /** The package says how it starts; saying it here keeps App Service's start-up from guessing. */
 export const START_COMMAND = PACKAGE_START_COMMAND;
 

@@ -6,3 +6,7 @@
 export const PACKAGE_START_ARGS: readonly string[] = ['--max-old-space-size=96', 'server.js'];
 
 export const PACKAGE_START_COMMAND = ['node', ...PACKAGE_START_ARGS].join(' ');
+
+/** The Node major App Service runs the package on; the deploy and teardown workflows and the Azure ML job run it too. */
+export const PACKAGE_NODE_MAJOR = 22;
+export const PACKAGE_RUNTIME = `NODE|${PACKAGE_NODE_MAJOR}-lts`;
